@@ -318,6 +318,15 @@ impl EcsField {
     pub fn def(self) -> &'static FieldDef {
         &FIELDS[usize::from(self.index)]
     }
+
+    /// The raw path this field copies verbatim, if it is a plain copy (`event.action` is
+    /// `eventName`). Dispatch indexes use it to treat all vocabularies alike.
+    pub fn raw_copy(self) -> Option<&'static str> {
+        match self.def().src {
+            Src::Copy(path) => Some(path),
+            _ => None,
+        }
+    }
 }
 
 /// What a dotted ECS name resolves to.

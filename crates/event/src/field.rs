@@ -140,6 +140,20 @@ impl Field {
         }
     }
 
+    /// The raw path whose values this field yields unchanged, if it is such a copy:
+    /// `eventName` for the raw `eventName`, ECS `event.action` and Datadog `@evt.name` alike.
+    pub fn raw_copy(&self) -> Option<String> {
+        match self {
+            Field::Raw(p) => Some(p.dotted()),
+            Field::Ecs(f) => f.raw_copy().map(str::to_owned),
+            Field::Datadog(DdField::EvtName) => Some("eventName".to_owned()),
+            Field::Datadog(DdField::ClientIp) => Some("sourceIPAddress".to_owned()),
+            Field::Datadog(DdField::UserAgent) => Some("userAgent".to_owned()),
+            Field::Datadog(DdField::ErrorKind) => Some("errorCode".to_owned()),
+            _ => None,
+        }
+    }
+
     /// The top-level raw keys this field reads, for projection (`None`: unknown or many).
     pub fn raw_roots(&self) -> Option<Vec<&str>> {
         match self {

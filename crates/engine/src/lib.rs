@@ -1,0 +1,15 @@
+//! The detection engine: one predicate IR for every rule language, its evaluator, the dispatch
+//! index that keeps per-event work small, and the stateful operators.
+//!
+//! Languages compile to [`ir::Pred`] (see its module docs for the semantics contract);
+//! [`dispatch::Dispatch`] picks the candidate predicates for an event from its `eventName` and
+//! `eventSource`; [`pattern`] holds the text matchers all languages share.
+#![deny(missing_docs)]
+
+pub mod dispatch;
+pub mod ir;
+pub mod pattern;
+
+pub use dispatch::{Dispatch, Scratch};
+pub use ir::{CmpOp, EventPredicate, Pred, Test, TextMode, TextOp};
+pub use pattern::{Cidr, Glob, GlobPart, fold};
