@@ -6,10 +6,18 @@
 //! `eventSource`; [`pattern`] holds the text matchers all languages share.
 #![deny(missing_docs)]
 
+pub mod alert;
 pub mod dispatch;
 pub mod ir;
 pub mod pattern;
+pub mod rule;
+pub mod ruleset;
+pub mod runtime;
 
+pub use alert::{Alert, Detection, SharedEvent};
 pub use dispatch::{Dispatch, Scratch};
+pub use rule::{AttackRef, Compliance, RuleMeta, RuleSource, Schedule, Severity, Suppression, Technique, Threat};
+pub use ruleset::{Hit, Logic, Operator, OperatorFactory, OperatorStats, Rule, RuleSet, Slot};
+pub use runtime::{Runtime, RuntimeOptions, RuntimeStats};
 pub use ir::{CmpOp, EventPredicate, Pred, Test, TextMode, TextOp};
 pub use pattern::{Cidr, Glob, GlobPart, fold};

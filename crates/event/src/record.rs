@@ -4,7 +4,7 @@ use crate::Enrichment;
 use crate::value::Path;
 use sonic_rs::{JsonContainerTrait, JsonValueTrait, Value};
 use std::borrow::Cow;
-use std::cell::OnceCell;
+use std::sync::OnceLock;
 use std::sync::Arc;
 
 /// Where a record came from: an input (by index into the run's list of inputs) and its 1-based
@@ -78,13 +78,13 @@ pub struct Event<'a> {
 
 #[derive(Default)]
 pub(crate) struct Cache {
-    pub(crate) timestamp: OnceCell<Option<jiff::Timestamp>>,
-    pub(crate) timestamp_text: OnceCell<Option<String>>,
-    pub(crate) creation_date: OnceCell<Option<String>>,
-    pub(crate) java: [OnceCell<Option<String>>; 4],
-    pub(crate) user: OnceCell<crate::ecs::UserFields>,
-    pub(crate) geo: OnceCell<Option<crate::geoip::Location>>,
-    pub(crate) asn: OnceCell<Option<crate::geoip::Asn>>,
+    pub(crate) timestamp: OnceLock<Option<jiff::Timestamp>>,
+    pub(crate) timestamp_text: OnceLock<Option<String>>,
+    pub(crate) creation_date: OnceLock<Option<String>>,
+    pub(crate) java: [OnceLock<Option<String>>; 4],
+    pub(crate) user: OnceLock<crate::ecs::UserFields>,
+    pub(crate) geo: OnceLock<Option<crate::geoip::Location>>,
+    pub(crate) asn: OnceLock<Option<crate::geoip::Asn>>,
 }
 
 impl<'a> Event<'a> {

@@ -1,0 +1,174 @@
+//! Compiled rules and the per-event matching that runs on worker threads.
+//!
+//! A [`Rule`] is metadata, the field vocabulary it reads, a list of event *filters* (one for a
+//! plain query rule; one per step for an EQL sequence; one per query for a Datadog rule) and its
+//! [`Logic`]: either one alert per event that passes filter 0, or a stateful [`Operator`] fed with
+//! the events that pass any of its filters. A [`RuleSet`] flattens every filter of every rule
+//! into one list behind one dispatch index, so an event is tested only against the filters its
+//! `eventName`/`eventSource` can satisfy, whatever language they came from.
+
+use crate::alert::{Detection, SharedEvent};
+use crate::dispatch::{Dispatch, Scratch};
+use crate::ir::Pred;
+use crate::rule::RuleMeta;
+use std::fmt;
+use std::sync::Arc;
+use trailhound_event::{Event, View};
+
+/// A stateful detection: fed, in event-time order, the events that passed the rule's filters.
+pub trait Operator: Send {
+    /// An event that passed filter `slot`. Detections go to `out`.
+    fn on_event(&mut self, slot: usize, ev: &SharedEvent, out: &mut Vec<Detection>);
+    /// Event time has advanced to `watermark_ms` (no earlier event is expected): close windows.
+    fn on_watermark(&mut self, _watermark_ms: i64, _out: &mut Vec<Detection>) {}
+    /// The input has ended.
+    fn finish(&mut self, _out: &mut Vec<Detection>) {}
+    /// State size and evictions, for the end-of-run report.
+    fn stats(&self) -> OperatorStats {
+        OperatorStats::default()
+    }
+}
+
+/// Creates the operator state of a rule for one run.
+pub trait OperatorFactory: Send + Sync + fmt::Debug {
+    /// Fresh state.
+    fn create(&self) -> Box<dyn Operator>;
+    /// True when the operator needs events in time order (all windowed ones do).
+    fn needs_order(&self) -> bool {
+        true
+    }
+}
+
+/// State accounting of an operator.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OperatorStats {
+    /// Keys held now.
+    pub keys: u64,
+    /// Most keys held at once.
+    pub peak_keys: u64,
+    /// Keys evicted because a bound was reached.
+    pub evictions: u64,
+}
+
+/// What a rule does with the events its filters pass.
+#[derive(Clone, Debug)]
+pub enum Logic {
+    /// One alert per event passing filter 0.
+    PerEvent,
+    /// A stateful operator.
+    Operator(Arc<dyn OperatorFactory>),
+}
+
+/// A compiled rule.
+#[derive(Clone, Debug)]
+pub struct Rule {
+    /// Metadata.
+    pub meta: Arc<RuleMeta>,
+    /// The vocabulary its fields (group-by, investigation fields) are named in.
+    pub view: View,
+    /// Event filters.
+    pub filters: Vec<Pred>,
+    /// What to do with matching events.
+    pub logic: Logic,
+}
+
+/// Which filter of which rule an event passed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Slot {
+    /// Rule index in the set.
+    pub rule: u32,
+    /// Filter index in the rule.
+    pub filter: u32,
+}
+
+/// All rules of a run, with the dispatch index over their filters.
+#[derive(Debug)]
+pub struct RuleSet {
+    rules: Vec<Rule>,
+    slots: Vec<Slot>,
+    dispatch: Dispatch,
+}
+
+/// An event that passed at least one filter, on its way from a worker to the runtime.
+#[derive(Debug)]
+pub struct Hit {
+    /// The event, owning its text.
+    pub event: Event<'static>,
+    /// The filters it passed, ascending.
+    pub slots: Vec<Slot>,
+}
+
+impl RuleSet {
+    /// Indexes the rules' filters.
+    pub fn new(rules: Vec<Rule>) -> RuleSet {
+        let mut slots = Vec::new();
+        let mut preds: Vec<&Pred> = Vec::new();
+        for (r, rule) in rules.iter().enumerate() {
+            for (f, pred) in rule.filters.iter().enumerate() {
+                slots.push(Slot { rule: r as u32, filter: f as u32 });
+                preds.push(pred);
+            }
+        }
+        let dispatch = Dispatch::build(preds);
+        RuleSet { rules, slots, dispatch }
+    }
+
+    /// The rules.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// Total number of filters.
+    pub fn filter_count(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Filters checked for every event (not indexed by event name or source).
+    pub fn unindexed_filters(&self) -> usize {
+        self.dispatch.unindexed()
+    }
+
+    /// The filters `ev` passes, into `out` (cleared first). Returns how many filters were
+    /// evaluated (the dispatch candidates), for the rules-per-record statistic.
+    pub fn matches(&self, ev: &Event<'_>, scratch: &mut Scratch, out: &mut Vec<Slot>) -> usize {
+        out.clear();
+        self.dispatch.candidates(ev, scratch);
+        for &i in &scratch.out {
+            let slot = self.slots[i as usize];
+            if self.rules[slot.rule as usize].filters[slot.filter as usize].eval(ev) {
+                out.push(slot);
+            }
+        }
+        scratch.out.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::Test;
+
+    #[test]
+    fn matches_report_rule_and_filter() {
+        let rule = |id: &str, filters: Vec<Pred>| Rule {
+            meta: Arc::new(RuleMeta { id: id.into(), ..RuleMeta::default() }),
+            view: View::ECS,
+            filters,
+            logic: Logic::PerEvent,
+        };
+        let action = |a: &str| Pred::Test(View::ECS.resolve("event.action").field, Test::eq(a));
+        let set = RuleSet::new(vec![
+            rule("a", vec![action("CreateUser")]),
+            rule("b", vec![action("DeleteUser"), action("CreateUser")]),
+            rule("c", vec![Pred::Const(true)]),
+        ]);
+        assert_eq!(set.filter_count(), 4);
+        assert_eq!(set.unindexed_filters(), 1);
+        let ev = Event::parse(r#"{"eventName":"CreateUser"}"#).expect("valid");
+        let mut scratch = Scratch::default();
+        let mut out = Vec::new();
+        let evaluated = set.matches(&ev, &mut scratch, &mut out);
+        assert_eq!(evaluated, 3);
+        assert_eq!(out, [Slot { rule: 0, filter: 0 }, Slot { rule: 1, filter: 1 }, Slot { rule: 2, filter: 0 }]);
+    }
+}

@@ -1,0 +1,435 @@
+//! The serial stage: hits in, alerts out.
+//!
+//! Workers hand over [`Hit`]s in input order. Stateful rules need event-time order, which input
+//! order is not (CloudTrail files arrive per account and region), so hits pass through a bounded
+//! reorder buffer: a hit is released once the newest event time seen is more than the reorder
+//! window past it. A hit older than what was already released is *late*: it is still processed,
+//! and counted. Released hits go to per-event rules (one detection each) and to the operators of
+//! stateful rules. Detections then go through, in order:
+//!
+//! 1. **schedule replay** (when on): Elastic runs a rule every `interval` over a look-back of
+//!    `from`, raising at most `max_signals` alerts per run. A detection is assigned to the first
+//!    run whose window covers it that still has room (overlapping look-back gives a second
+//!    chance); otherwise it is dropped and counted, as Kibana would have dropped it.
+//! 2. **de-duplication** by alert id (the same rule on the same events).
+//! 3. **alert suppression** (Elastic `[rule.alert_suppression]`): alerts with the same values of
+//!    the group-by fields within `duration` of the first are folded into it (`suppressed_count`);
+//!    the first is held until its window closes so the count is final when it is written.
+
+use crate::alert::{Alert, Detection, SharedEvent};
+use crate::rule::{RuleMeta, Suppression};
+use crate::ruleset::{Hit, Logic, Operator, RuleSet, Slot};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::sync::Arc;
+use trailhound_event::Val;
+
+/// Runtime settings.
+#[derive(Clone, Debug)]
+pub struct RuntimeOptions {
+    /// Replay Elastic's schedule (`interval`, `from`, `max_signals`).
+    pub replay: bool,
+    /// How far behind the newest event a hit may arrive and still be put in order.
+    pub reorder_window_ms: i64,
+    /// Hits held for reordering at most; beyond it the oldest are released early.
+    pub max_buffered: usize,
+}
+
+impl Default for RuntimeOptions {
+    fn default() -> Self {
+        RuntimeOptions { replay: true, reorder_window_ms: 30 * 60_000, max_buffered: 500_000 }
+    }
+}
+
+/// Counters for the end-of-run report.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RuntimeStats {
+    /// Hits received.
+    pub hits: u64,
+    /// Hits that arrived after later events had been released.
+    pub late: u64,
+    /// Hits released early because the reorder buffer was full.
+    pub forced: u64,
+    /// Alerts emitted.
+    pub alerts: u64,
+    /// Detections dropped by `max_signals` under schedule replay.
+    pub dropped_by_max_signals: u64,
+    /// Alerts folded into another by suppression.
+    pub suppressed: u64,
+    /// Duplicate alerts dropped.
+    pub duplicates: u64,
+}
+
+struct Pending {
+    time: i64,
+    seq: u64,
+    event: SharedEvent,
+    slots: Vec<Slot>,
+}
+
+impl PartialEq for Pending {
+    fn eq(&self, other: &Self) -> bool {
+        (self.time, self.seq) == (other.time, other.seq)
+    }
+}
+impl Eq for Pending {}
+impl PartialOrd for Pending {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Pending {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.time, self.seq).cmp(&(other.time, other.seq))
+    }
+}
+
+struct Held {
+    alert: Alert,
+    window_end: i64,
+}
+
+/// The serial stage of a run.
+pub struct Runtime<'s> {
+    set: &'s RuleSet,
+    options: RuntimeOptions,
+    operators: Vec<Option<Box<dyn Operator>>>,
+    buffer: BinaryHeap<Reverse<Pending>>,
+    max_time: i64,
+    released: i64,
+    last_watermark: i64,
+    seq: u64,
+    runs: Vec<HashMap<i64, u32>>,
+    held: Vec<HashMap<String, Held>>,
+    seen: HashSet<String>,
+    stats: RuntimeStats,
+    detections: Vec<Detection>,
+}
+
+impl<'s> Runtime<'s> {
+    /// A runtime over `set`.
+    pub fn new(set: &'s RuleSet, options: RuntimeOptions) -> Runtime<'s> {
+        let operators = set
+            .rules()
+            .iter()
+            .map(|r| match &r.logic {
+                Logic::Operator(factory) => Some(factory.create()),
+                Logic::PerEvent => None,
+            })
+            .collect();
+        let n = set.rules().len();
+        Runtime {
+            set,
+            options,
+            operators,
+            buffer: BinaryHeap::new(),
+            max_time: i64::MIN,
+            released: i64::MIN,
+            last_watermark: i64::MIN,
+            seq: 0,
+            runs: vec![HashMap::new(); n],
+            held: (0..n).map(|_| HashMap::new()).collect(),
+            seen: HashSet::new(),
+            stats: RuntimeStats::default(),
+            detections: Vec::new(),
+        }
+    }
+
+    /// Counters so far.
+    pub fn stats(&self) -> &RuntimeStats {
+        &self.stats
+    }
+
+    /// State accounting per rule (rule index, stats) for rules with operators.
+    pub fn operator_stats(&self) -> Vec<(usize, crate::ruleset::OperatorStats)> {
+        self.operators.iter().enumerate().filter_map(|(i, op)| op.as_ref().map(|op| (i, op.stats()))).collect()
+    }
+
+    /// Takes a hit from the workers. Alerts that become final go to `out`.
+    pub fn on_hit(&mut self, hit: Hit, out: &mut Vec<Alert>) {
+        self.stats.hits += 1;
+        let time = hit.event.time_millis().unwrap_or(if self.max_time == i64::MIN { 0 } else { self.max_time });
+        let event = Arc::new(hit.event);
+        if time < self.released {
+            self.stats.late += 1;
+            self.dispatch(time, &event, &hit.slots, out);
+            return;
+        }
+        self.max_time = self.max_time.max(time);
+        self.seq += 1;
+        self.buffer.push(Reverse(Pending { time, seq: self.seq, event, slots: hit.slots }));
+        let watermark = self.max_time.saturating_sub(self.options.reorder_window_ms);
+        self.release(watermark, out);
+        while self.buffer.len() > self.options.max_buffered {
+            if let Some(Reverse(p)) = self.buffer.pop() {
+                self.stats.forced += 1;
+                self.released = self.released.max(p.time);
+                self.dispatch(p.time, &p.event, &p.slots, out);
+            }
+        }
+    }
+
+    fn release(&mut self, watermark: i64, out: &mut Vec<Alert>) {
+        while self.buffer.peek().is_some_and(|Reverse(p)| p.time <= watermark) {
+            let Some(Reverse(p)) = self.buffer.pop() else { break };
+            self.released = self.released.max(p.time);
+            self.dispatch(p.time, &p.event, &p.slots, out);
+        }
+        if watermark >= self.last_watermark.saturating_add(60_000) || watermark == i64::MAX {
+            self.last_watermark = watermark;
+            for i in 0..self.operators.len() {
+                if let Some(op) = self.operators[i].as_mut() {
+                    op.on_watermark(watermark, &mut self.detections);
+                    self.flush_detections(i, out);
+                }
+            }
+            self.close_held(watermark, out);
+        }
+    }
+
+    fn dispatch(&mut self, time: i64, event: &SharedEvent, slots: &[Slot], out: &mut Vec<Alert>) {
+        for slot in slots {
+            let r = slot.rule as usize;
+            match self.operators[r].as_mut() {
+                Some(op) => {
+                    op.on_event(slot.filter as usize, event, &mut self.detections);
+                    self.flush_detections(r, out);
+                }
+                None if slot.filter == 0 => {
+                    let d = Detection { time_ms: time, events: vec![event.clone()], count: 1, ..Detection::default() };
+                    self.detection(r, d, out);
+                }
+                None => {}
+            }
+        }
+    }
+
+    fn flush_detections(&mut self, rule: usize, out: &mut Vec<Alert>) {
+        let pending = std::mem::take(&mut self.detections);
+        for d in pending {
+            self.detection(rule, d, out);
+        }
+    }
+
+    fn detection(&mut self, rule: usize, d: Detection, out: &mut Vec<Alert>) {
+        let meta = self.set.rules()[rule].meta.clone();
+        if self.options.replay && !self.admit(rule, &meta, d.time_ms) {
+            self.stats.dropped_by_max_signals += 1;
+            return;
+        }
+        let alert = Alert::new(meta.clone(), d);
+        if !self.seen.insert(alert.id.clone()) {
+            self.stats.duplicates += 1;
+            return;
+        }
+        match &meta.suppression {
+            Some(s) => self.suppress(rule, s, alert, out),
+            None => self.emit(alert, out),
+        }
+    }
+
+    /// Schedule replay: finds a run with room for a detection at `t`.
+    fn admit(&mut self, rule: usize, meta: &RuleMeta, t: i64) -> bool {
+        let interval = meta.schedule.interval_ms.max(1);
+        let lookback = meta.schedule.lookback_ms.max(interval);
+        let first = t.div_euclid(interval) + i64::from(t.rem_euclid(interval) != 0);
+        let runs = &mut self.runs[rule];
+        // Forget runs that can no longer receive detections (input is in time order, up to the
+        // reorder window).
+        if runs.len() > 64 {
+            runs.retain(|&k, _| k >= first - 2);
+        }
+        let mut k = first;
+        while k * interval - lookback < t {
+            let used = runs.entry(k).or_insert(0);
+            if *used < meta.schedule.max_signals {
+                *used += 1;
+                return true;
+            }
+            k += 1;
+        }
+        false
+    }
+
+    fn suppress(&mut self, rule: usize, s: &Suppression, alert: Alert, out: &mut Vec<Alert>) {
+        let view = self.set.rules()[rule].view;
+        let first = alert.detection.events.first().cloned();
+        let mut key = String::new();
+        let mut missing = false;
+        for name in &s.group_by {
+            let field = view.resolve(name).field;
+            let value = first.as_ref().and_then(|ev| field.first(ev).map(|v: Val<'_>| v.to_string()));
+            match value {
+                Some(v) => key.push_str(&v),
+                None => missing = true,
+            }
+            key.push('\u{1f}');
+        }
+        if missing && !s.suppress_missing {
+            return self.emit(alert, out);
+        }
+        let time = alert.detection.time_ms;
+        // Without a duration Elastic suppresses within one rule execution.
+        let duration = s.duration_ms.unwrap_or(alert.rule.schedule.interval_ms);
+        let held = &mut self.held[rule];
+        if let Some(h) = held.get_mut(&key) {
+            if time < h.window_end {
+                h.alert.suppressed_count += 1;
+                self.stats.suppressed += 1;
+                return;
+            }
+        }
+        if let Some(old) = held.insert(key, Held { alert, window_end: time.saturating_add(duration) }) {
+            self.emit(old.alert, out);
+        }
+    }
+
+    fn close_held(&mut self, watermark: i64, out: &mut Vec<Alert>) {
+        for rule in 0..self.held.len() {
+            if self.held[rule].is_empty() {
+                continue;
+            }
+            let done: Vec<String> =
+                self.held[rule].iter().filter(|(_, h)| h.window_end <= watermark).map(|(k, _)| k.clone()).collect();
+            let mut closing: Vec<Alert> = done.iter().filter_map(|k| self.held[rule].remove(k)).map(|h| h.alert).collect();
+            closing.sort_by_key(|a| a.detection.time_ms);
+            for a in closing {
+                self.emit(a, out);
+            }
+        }
+    }
+
+    fn emit(&mut self, alert: Alert, out: &mut Vec<Alert>) {
+        self.stats.alerts += 1;
+        out.push(alert);
+    }
+
+    /// End of input: releases every buffered hit, finishes operators and held alerts.
+    pub fn finish(&mut self, out: &mut Vec<Alert>) {
+        self.release(i64::MAX - 1, out);
+        for i in 0..self.operators.len() {
+            if let Some(op) = self.operators[i].as_mut() {
+                op.finish(&mut self.detections);
+                self.flush_detections(i, out);
+            }
+        }
+        self.last_watermark = i64::MIN;
+        self.release(i64::MAX, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Pred, Test};
+    use crate::rule::Schedule;
+    use crate::ruleset::Rule;
+    use std::borrow::Cow;
+    use trailhound_event::{Event, View};
+
+    fn event(id: u32, time: &str, user: &str) -> Event<'static> {
+        let raw = format!(r#"{{"eventID":"e{id}","eventName":"X","eventTime":"{time}","userIdentity":{{"userName":"{user}"}}}}"#);
+        let doc: sonic_rs::Value = sonic_rs::from_str(&raw).expect("valid");
+        Event::new(Cow::Owned(raw), doc, Default::default())
+    }
+
+    fn set(meta: RuleMeta) -> RuleSet {
+        RuleSet::new(vec![Rule {
+            meta: Arc::new(meta),
+            view: View::ECS,
+            filters: vec![Pred::Test(View::ECS.resolve("event.action").field, Test::eq("X"))],
+            logic: Logic::PerEvent,
+        }])
+    }
+
+    fn run(set: &RuleSet, options: RuntimeOptions, events: Vec<Event<'static>>) -> (Vec<Alert>, RuntimeStats) {
+        let mut rt = Runtime::new(set, options);
+        let mut out = Vec::new();
+        for ev in events {
+            rt.on_hit(Hit { event: ev, slots: vec![Slot { rule: 0, filter: 0 }] }, &mut out);
+        }
+        rt.finish(&mut out);
+        (out, rt.stats().clone())
+    }
+
+    fn ids(alerts: &[Alert]) -> Vec<String> {
+        alerts.iter().map(|a| a.detection.events[0].raw_str(&["eventID"]).unwrap_or("?").to_owned()).collect()
+    }
+
+    #[test]
+    fn out_of_order_input_is_released_in_time_order() {
+        let s = set(RuleMeta { id: "r".into(), ..RuleMeta::default() });
+        let evs = vec![
+            event(2, "2024-01-01T10:05:00Z", "a"),
+            event(1, "2024-01-01T10:00:00Z", "a"),
+            event(3, "2024-01-01T10:10:00Z", "a"),
+        ];
+        let (alerts, stats) = run(&s, RuntimeOptions::default(), evs);
+        assert_eq!(ids(&alerts), ["e1", "e2", "e3"]);
+        assert_eq!(stats.late, 0);
+    }
+
+    #[test]
+    fn events_older_than_the_window_are_late_but_kept() {
+        let s = set(RuleMeta { id: "r".into(), ..RuleMeta::default() });
+        let evs = vec![event(1, "2024-01-01T12:00:00Z", "a"), event(2, "2024-01-01T13:00:00Z", "a"), event(3, "2024-01-01T11:00:00Z", "a")];
+        let (alerts, stats) = run(&s, RuntimeOptions { replay: false, ..RuntimeOptions::default() }, evs);
+        assert_eq!(alerts.len(), 3);
+        assert_eq!(stats.late, 1);
+    }
+
+    #[test]
+    fn max_signals_caps_each_run_with_a_second_chance_in_the_overlap() {
+        let meta = RuleMeta {
+            id: "r".into(),
+            schedule: Schedule { interval_ms: 5 * 60_000, lookback_ms: 6 * 60_000, max_signals: 2 },
+            ..RuleMeta::default()
+        };
+        let s = set(meta);
+        // Run at 10:05 covers (09:59, 10:05]; run at 10:10 covers (10:04, 10:10].
+        let evs = || {
+            vec![
+                event(1, "2024-01-01T10:01:00Z", "a"),
+                event(2, "2024-01-01T10:02:00Z", "a"),
+                event(3, "2024-01-01T10:03:00Z", "a"), // run 10:05 full, 10:10 does not reach back
+                event(4, "2024-01-01T10:04:30Z", "a"), // run 10:05 full, 10:10 covers it
+                event(5, "2024-01-01T10:06:00Z", "a"), // run 10:10
+                event(6, "2024-01-01T10:07:00Z", "a"), // run 10:10 full, 10:15 does not reach
+            ]
+        };
+        let (alerts, stats) = run(&s, RuntimeOptions::default(), evs());
+        assert_eq!(ids(&alerts), ["e1", "e2", "e4", "e5"]);
+        assert_eq!(stats.dropped_by_max_signals, 2);
+        let (all, _) = run(&s, RuntimeOptions { replay: false, ..RuntimeOptions::default() }, evs());
+        assert_eq!(all.len(), 6);
+    }
+
+    #[test]
+    fn suppression_folds_alerts_per_group_and_window() {
+        let meta = RuleMeta {
+            id: "r".into(),
+            suppression: Some(Suppression { group_by: vec!["user.name".into()], duration_ms: Some(5 * 60_000), suppress_missing: true }),
+            ..RuleMeta::default()
+        };
+        let s = set(meta);
+        let evs = vec![
+            event(1, "2024-01-01T10:00:00Z", "alice"),
+            event(2, "2024-01-01T10:01:00Z", "alice"),
+            event(3, "2024-01-01T10:02:00Z", "bob"),
+            event(4, "2024-01-01T10:04:59Z", "alice"),
+            event(5, "2024-01-01T10:05:00Z", "alice"), // window [10:00, 10:05) closed
+        ];
+        let (alerts, stats) = run(&s, RuntimeOptions { replay: false, ..RuntimeOptions::default() }, evs);
+        let summary: Vec<(String, u64)> = alerts.iter().map(|a| (ids(std::slice::from_ref(a))[0].clone(), a.suppressed_count)).collect();
+        assert_eq!(summary, [("e1".to_string(), 2), ("e3".to_string(), 0), ("e5".to_string(), 0)]);
+        assert_eq!(stats.suppressed, 2);
+    }
+
+    #[test]
+    fn the_same_event_twice_is_one_alert() {
+        let s = set(RuleMeta { id: "r".into(), ..RuleMeta::default() });
+        let (alerts, stats) = run(&s, RuntimeOptions::default(), vec![event(1, "2024-01-01T10:00:00Z", "a"), event(1, "2024-01-01T10:00:00Z", "a")]);
+        assert_eq!(alerts.len(), 1);
+        assert_eq!(stats.duplicates, 1);
+    }
+}
