@@ -2,7 +2,7 @@
 
 use crate::rule::{RuleMeta, Severity};
 use std::sync::Arc;
-use trailhound_event::Event;
+use trailhound_event::{Event, View};
 
 /// A matched event kept by an alert or an operator's state.
 pub type SharedEvent = Arc<Event<'static>>;
@@ -35,6 +35,8 @@ pub struct Alert {
     pub id: String,
     /// The rule.
     pub rule: Arc<RuleMeta>,
+    /// The vocabulary the rule's field names (investigation fields, group-by) are written in.
+    pub view: View,
     /// What the rule detected.
     pub detection: Detection,
     /// Similar alerts folded into this one by suppression.
@@ -43,9 +45,9 @@ pub struct Alert {
 
 impl Alert {
     /// An alert for `detection`, with its stable id.
-    pub fn new(rule: Arc<RuleMeta>, detection: Detection) -> Alert {
+    pub fn new(rule: Arc<RuleMeta>, view: View, detection: Detection) -> Alert {
         let id = alert_id(&rule, &detection);
-        Alert { id, rule, detection, suppressed_count: 0 }
+        Alert { id, rule, view, detection, suppressed_count: 0 }
     }
 
     /// Effective severity.

@@ -217,7 +217,7 @@ impl<'s> Runtime<'s> {
             self.stats.dropped_by_max_signals += 1;
             return;
         }
-        let alert = Alert::new(meta.clone(), d);
+        let alert = Alert::new(meta.clone(), self.set.rules()[rule].view, d);
         if !self.seen.insert(alert.id.clone()) {
             self.stats.duplicates += 1;
             return;

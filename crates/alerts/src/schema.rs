@@ -1,0 +1,180 @@
+//! The alert document: one JSON shape for every rule source.
+//!
+//! # Wire format (`--format jsonl`: one document per line)
+//!
+//! | key | type | meaning |
+//! |---|---|---|
+//! | `@timestamp` | string | event time of the alert (ISO 8601, UTC, milliseconds) |
+//! | `alert.id` | string | stable id: the same rule on the same events gives the same id |
+//! | `alert.severity` | string | `info`/`low`/`medium`/`high`/`critical` (a Datadog case may raise it) |
+//! | `alert.risk_score` | number | 0–100 |
+//! | `alert.building_block` | bool | alerts of building-block rules (hidden by default) |
+//! | `alert.label` | string? | what matched, when a rule has several cases or steps |
+//! | `rule.id`, `.name`, `.source`, `.type`, `.language`, `.file`, `.version`, `.severity`, `.risk_score`, `.tags`, `.references`, `.description` | | the rule |
+//! | `threat` | array | ATT&CK mapping in ECS shape: `framework`, `tactic{id,name,reference}`, `technique[{id,name,reference,subtechnique[]}]` |
+//! | `compliance` | array | `{framework, control, requirement}` (e.g. CIS AWS 4.4) |
+//! | `group` | object | group-by values (threshold, sequences by key, Datadog group-by) |
+//! | `count` | number | events folded into the alert |
+//! | `suppressed_count` | number | alerts folded into this one by suppression |
+//! | `message` | string | the rendered message or a one-line summary of the event |
+//! | `investigation_fields` | object | the rule's investigation fields with their values from the first event |
+//! | `fields` | object | extra values the detection produced (ES\|QL row columns, distinct values, new terms) |
+//! | `events` | array | the contributing CloudTrail records, exactly as read |
+//!
+//! Example (abridged):
+//! ```json
+//! {"@timestamp":"2024-05-01T10:00:00.000Z","alert":{"id":"…","severity":"medium","risk_score":47,"building_block":false},
+//!  "rule":{"id":"151d8f72-…","name":"AWS Lambda Function Policy Updated to Allow Public Invocation","source":"elastic","type":"eql",…},
+//!  "threat":[{"framework":"MITRE ATT&CK","tactic":{"id":"TA0003","name":"Persistence","reference":"…"},"technique":[…]}],
+//!  "compliance":[],"group":{},"count":1,"suppressed_count":0,
+//!  "message":"AddPermission20150331v2 by arn:aws:iam::111122223333:user/bob from 203.0.113.9 (111122223333/us-east-1)",
+//!  "investigation_fields":{"source.ip":"203.0.113.9",…},"fields":{},"events":[{"eventVersion":"1.08",…}]}
+//! ```
+//! The JSON Schema is `docs/alert.schema.json` in the repository.
+
+use crate::summary::Summary;
+use serde::Serialize;
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+use trailhound_engine::rule::{Compliance, Threat};
+use trailhound_engine::{Alert, RuleMeta};
+
+#[derive(Serialize)]
+struct AlertPart<'a> {
+    id: &'a str,
+    severity: &'static str,
+    risk_score: u8,
+    building_block: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct RulePart<'a> {
+    id: &'a str,
+    name: &'a str,
+    source: &'static str,
+    #[serde(rename = "type")]
+    rule_type: &'a str,
+    language: &'a str,
+    file: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version: Option<&'a str>,
+    severity: &'static str,
+    risk_score: u8,
+    tags: &'a [String],
+    references: &'a [String],
+    #[serde(skip_serializing_if = "str::is_empty")]
+    description: &'a str,
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    #[serde(rename = "@timestamp")]
+    timestamp: String,
+    alert: AlertPart<'a>,
+    rule: RulePart<'a>,
+    threat: &'a [Threat],
+    compliance: &'a [Compliance],
+    group: Map<String, Value>,
+    count: u64,
+    suppressed_count: u64,
+    message: String,
+    investigation_fields: Map<String, Value>,
+    fields: Map<String, Value>,
+    events: Vec<&'a RawValue>,
+}
+
+/// `2024-05-01T10:00:00.000Z` for epoch milliseconds.
+pub fn iso_millis(ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(ms).map(trailhound_event::time::format_millis).unwrap_or_else(|_| ms.to_string())
+}
+
+fn rule_part<'a>(rule: &'a RuleMeta, severity: trailhound_engine::Severity) -> RulePart<'a> {
+    RulePart {
+        id: &rule.id,
+        name: &rule.name,
+        source: rule.source.map_or("trailhound", |s| s.name()),
+        rule_type: &rule.rule_type,
+        language: &rule.language,
+        file: &rule.file,
+        version: rule.version.as_deref(),
+        severity: rule.severity.unwrap_or(severity).name(),
+        risk_score: rule.risk_score,
+        tags: &rule.tags,
+        references: &rule.references,
+        description: &rule.description,
+    }
+}
+
+/// The rule's investigation fields with their values in the alert's first event (a field with
+/// several values becomes an array; absent fields are left out).
+pub fn investigation_fields(alert: &Alert) -> Map<String, Value> {
+    let mut out = Map::new();
+    let Some(ev) = alert.detection.events.first() else { return out };
+    for name in &alert.rule.investigation_fields {
+        let field = alert.view.resolve(name).field;
+        let values = field.values(ev);
+        let json = match values.len() {
+            0 => continue,
+            1 => values[0].to_json(),
+            _ => Value::Array(values.iter().map(|v| v.to_json()).collect()),
+        };
+        out.insert(name.clone(), json);
+    }
+    out
+}
+
+/// The alert as one line of JSON.
+pub fn to_json_line(alert: &Alert) -> String {
+    let d = &alert.detection;
+    let severity = alert.severity();
+    let events: Vec<&RawValue> = d
+        .events
+        .iter()
+        .filter_map(|e| {
+            // Raw records were validated as JSON when read; a record whose text does not
+            // re-validate (impossible in practice) is left out rather than corrupt the output.
+            let raw: &str = e.raw();
+            serde_json::from_str::<&RawValue>(raw).ok()
+        })
+        .collect();
+    let doc = Document {
+        timestamp: iso_millis(d.time_ms),
+        alert: AlertPart {
+            id: &alert.id,
+            severity: severity.name(),
+            risk_score: alert.rule.risk_score,
+            building_block: alert.rule.building_block,
+            label: d.label.as_deref(),
+        },
+        rule: rule_part(&alert.rule, severity),
+        threat: &alert.rule.threat,
+        compliance: &alert.rule.compliance,
+        group: d.group.iter().cloned().collect(),
+        count: d.count,
+        suppressed_count: alert.suppressed_count,
+        message: message(alert),
+        investigation_fields: investigation_fields(alert),
+        fields: d.fields.iter().cloned().collect(),
+        events,
+    };
+    serde_json::to_string(&doc).unwrap_or_default()
+}
+
+/// The alert's message: the rendered one when the rule produced one, otherwise a summary of
+/// the first event.
+pub fn message(alert: &Alert) -> String {
+    if let Some(m) = &alert.detection.message {
+        return m.clone();
+    }
+    let summary = alert.detection.events.first().map(|e| Summary::of(e));
+    let mut text = match summary {
+        Some(s) => s.sentence(),
+        None => alert.rule.name.clone(),
+    };
+    if alert.detection.count > 1 {
+        text = format!("{} events; first: {text}", alert.detection.count);
+    }
+    text
+}
