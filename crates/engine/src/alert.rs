@@ -56,6 +56,11 @@ impl Alert {
     }
 }
 
+/// `2024-05-01T10:00:00.000Z` for epoch milliseconds.
+pub fn iso(ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(ms).map(trailhound_event::time::format_millis).unwrap_or_else(|_| ms.to_string())
+}
+
 /// FNV-1a, 64 bit: small, stable across platforms and versions (ids must not change between
 /// runs or releases).
 pub fn fnv1a(bytes: &[u8], mut h: u64) -> u64 {

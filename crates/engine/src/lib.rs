@@ -9,10 +9,12 @@
 pub mod alert;
 pub mod dispatch;
 pub mod ir;
+pub mod operators;
 pub mod pattern;
 pub mod rule;
 pub mod ruleset;
 pub mod runtime;
+pub mod state;
 
 pub use alert::{Alert, Detection, SharedEvent};
 pub use dispatch::{Dispatch, Scratch};

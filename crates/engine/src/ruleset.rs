@@ -23,6 +23,9 @@ pub trait Operator: Send {
     fn on_watermark(&mut self, _watermark_ms: i64, _out: &mut Vec<Detection>) {}
     /// The input has ended.
     fn finish(&mut self, _out: &mut Vec<Detection>) {}
+    /// The earliest event time of the whole input so far (not only of matching events), for
+    /// operators that must know how much history the data holds.
+    fn observe_data_start(&mut self, _start_ms: i64) {}
     /// State size and evictions, for the end-of-run report.
     fn stats(&self) -> OperatorStats {
         OperatorStats::default()

@@ -58,6 +58,8 @@ pub struct RuntimeStats {
     pub suppressed: u64,
     /// Duplicate alerts dropped.
     pub duplicates: u64,
+    /// Detections made while learning history (`--history` inputs), not alerted.
+    pub training: u64,
 }
 
 struct Pending {
@@ -104,6 +106,8 @@ pub struct Runtime<'s> {
     seen: HashSet<String>,
     stats: RuntimeStats,
     detections: Vec<Detection>,
+    data_start: i64,
+    training: bool,
 }
 
 impl<'s> Runtime<'s> {
@@ -132,6 +136,30 @@ impl<'s> Runtime<'s> {
             seen: HashSet::new(),
             stats: RuntimeStats::default(),
             detections: Vec::new(),
+            data_start: i64::MAX,
+            training: false,
+        }
+    }
+
+    /// In training mode rules learn (new terms, baselines) but raise nothing: for history
+    /// preloaded from other logs.
+    pub fn set_training(&mut self, training: bool) {
+        self.training = training;
+    }
+
+    /// Reports the time span of a batch of events (matching or not): advances event time for
+    /// windowed operators and tells them where the data starts.
+    pub fn observe_times(&mut self, min_ms: i64, max_ms: i64, out: &mut Vec<Alert>) {
+        if min_ms < self.data_start {
+            self.data_start = min_ms;
+            for op in self.operators.iter_mut().flatten() {
+                op.observe_data_start(min_ms);
+            }
+        }
+        if max_ms > self.max_time {
+            self.max_time = max_ms;
+            let watermark = self.max_time.saturating_sub(self.options.reorder_window_ms);
+            self.release(watermark, out);
         }
     }
 
@@ -212,6 +240,10 @@ impl<'s> Runtime<'s> {
     }
 
     fn detection(&mut self, rule: usize, d: Detection, out: &mut Vec<Alert>) {
+        if self.training {
+            self.stats.training += 1;
+            return;
+        }
         let meta = self.set.rules()[rule].meta.clone();
         if self.options.replay && !self.admit(rule, &meta, d.time_ms) {
             self.stats.dropped_by_max_signals += 1;
