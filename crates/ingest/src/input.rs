@@ -69,9 +69,33 @@ pub fn expand(args: &[String]) -> (Vec<Input>, Vec<InputError>) {
             inputs.push(Input { id, location: Location::Stdin, size: None });
             continue;
         }
+        let first = inputs.len();
         walk(Path::new(arg), &mut inputs, &mut errors, &mut seen_dirs, true);
+        // CloudTrail's S3 layout groups files by account and region, so a plain walk visits
+        // one region's whole history before the next. Files named as CloudTrail names them
+        // carry their delivery time: visit those in time order, so events arrive nearly in
+        // time order and the reorder buffer of stateful rules stays small.
+        inputs[first..].sort_by(|a, b| delivery_key(a).cmp(&delivery_key(b)));
+    }
+    for (i, input) in inputs.iter_mut().enumerate() {
+        input.id = i as u32;
     }
     (inputs, errors)
+}
+
+/// Sort key of an input: the `YYYYMMDDTHHMMZ` delivery time of a CloudTrail-named file
+/// (`<account>_CloudTrail_<region>_20230710T1145Z_<random>.json.gz`), then the path; files
+/// with other names keep path order, before the CloudTrail ones.
+fn delivery_key(input: &Input) -> (String, String) {
+    let Location::File(path) = &input.location else { return (String::new(), String::new()) };
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let stamp = name
+        .split('_')
+        .find(|part| part.len() == 14 && part.as_bytes()[8] == b'T' && part.ends_with('Z') && part[..8].bytes().all(|b| b.is_ascii_digit()))
+        .filter(|_| name.contains("_CloudTrail_"))
+        .unwrap_or("")
+        .to_owned();
+    (stamp, path.display().to_string())
 }
 
 fn walk(path: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<InputError>, seen: &mut HashSet<PathBuf>, explicit: bool) {
@@ -195,6 +219,40 @@ mod tests {
         let reasons: Vec<String> = errors.iter().map(|e| e.reason.clone()).collect();
         assert!(reasons.iter().any(|r| r.contains("loop")), "{reasons:?}");
         assert!(errors.iter().any(|e| e.source == missing && e.reason == "no such file or directory"));
+    }
+
+    #[test]
+    fn cloudtrail_files_are_visited_in_delivery_order() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path();
+        let files = [
+            "AWSLogs/1/CloudTrail/us-east-1/2024/01/02/1_CloudTrail_us-east-1_20240102T0000Z_a.json.gz",
+            "AWSLogs/1/CloudTrail/us-west-2/2024/01/01/1_CloudTrail_us-west-2_20240101T0005Z_b.json.gz",
+            "AWSLogs/1/CloudTrail/us-east-1/2024/01/01/1_CloudTrail_us-east-1_20240101T0000Z_c.json.gz",
+            "notes.json",
+        ];
+        for f in files {
+            let p = root.join(f);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(p, "{}").expect("write");
+        }
+        let (inputs, _) = expand(&[root.display().to_string()]);
+        let names: Vec<String> = inputs
+            .iter()
+            .map(|i| match &i.location {
+                Location::File(p) => p.file_name().expect("name").to_string_lossy().into_owned(),
+                Location::Stdin => String::new(),
+            })
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "notes.json",
+                "1_CloudTrail_us-east-1_20240101T0000Z_c.json.gz",
+                "1_CloudTrail_us-west-2_20240101T0005Z_b.json.gz",
+                "1_CloudTrail_us-east-1_20240102T0000Z_a.json.gz"
+            ]
+        );
     }
 
     #[test]

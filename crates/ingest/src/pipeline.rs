@@ -38,6 +38,9 @@ pub struct Options {
     pub batch_records: usize,
     /// GeoIP/ASN databases attached to every event.
     pub enrichment: Option<Arc<Enrichment>>,
+    /// Report each batch's earliest and latest event time ([`Batch::time_range`]); costs a
+    /// timestamp parse per event.
+    pub track_time: bool,
 }
 
 impl Default for Options {
@@ -49,6 +52,7 @@ impl Default for Options {
             batch_bytes: 4 << 20,
             batch_records: 4096,
             enrichment: None,
+            track_time: false,
         }
     }
 }
@@ -72,6 +76,8 @@ pub struct Batch<O> {
     pub events: u64,
     /// CloudTrail digest documents recognised in this batch (skipped: they hold no events).
     pub digests: u64,
+    /// Earliest and latest `eventTime` of the batch's events, when tracked.
+    pub time_range: Option<(i64, i64)>,
 }
 
 /// What is known of a finished input; counts are accumulated from the deliveries before it
@@ -268,6 +274,7 @@ struct Decoder<'p, P: Processor> {
     outputs: Vec<P::Out>,
     events_in_batch: u64,
     digests_in_batch: u64,
+    time_range: Option<(i64, i64)>,
     summary: InputSummary,
 }
 
@@ -282,13 +289,24 @@ impl<P: Processor> Decoder<'_, P> {
             return;
         }
         let outputs = std::mem::take(&mut self.outputs);
-        let batch = Batch { input: self.input.id, outputs, events: self.events_in_batch, digests: self.digests_in_batch };
+        let batch = Batch {
+            input: self.input.id,
+            outputs,
+            events: self.events_in_batch,
+            digests: self.digests_in_batch,
+            time_range: self.time_range.take(),
+        };
         let _ = self.tx.send(Delivery::Batch(batch));
         self.events_in_batch = 0;
         self.digests_in_batch = 0;
     }
 
     fn event(&mut self, ev: Event<'_>) {
+        if self.options.track_time {
+            if let Some(t) = ev.time_millis() {
+                self.time_range = Some(self.time_range.map_or((t, t), |(lo, hi)| (lo.min(t), hi.max(t))));
+            }
+        }
         self.processor.process(ev.with_enrichment(self.options.enrichment.clone()), &mut self.outputs);
         self.events_in_batch += 1;
         if self.events_in_batch as usize >= self.options.batch_records {
@@ -366,6 +384,7 @@ fn decoder<'p, P: Processor>(processor: &'p P, options: &'p Options, tx: &'p Sen
         outputs: Vec::new(),
         events_in_batch: 0,
         digests_in_batch: 0,
+        time_range: None,
         summary: InputSummary { input: input.id, bytes: input.size.unwrap_or(0), ..InputSummary::default() },
     }
 }
