@@ -249,12 +249,21 @@ fn split_large(input: &Input, options: &Options, submit: &dyn Fn(Unit) -> bool) 
     if !alive {
         return false;
     }
-    if let Err(e) = result {
-        chunk.skipped.push((0, SplitError::Garbage(read_error(e, compression))));
+    match result {
+        Err(e) => chunk.skipped.push((0, SplitError::Garbage(read_error(e, compression)))),
+        Ok(()) if splitter.format() == Some(Format::Empty) => {
+            chunk.skipped.push((0, SplitError::Garbage("empty input: no records".into())));
+        }
+        Ok(()) => {}
     }
     summary.format = splitter.format();
     chunk.last = Some(summary);
     submit(Unit::Chunk(chunk))
+}
+
+/// The parser's messages carry a multi-line excerpt; problems are reported one per line.
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or(s).trim_end()
 }
 
 fn read_error(e: std::io::Error, compression: Compression) -> String {
@@ -323,7 +332,7 @@ impl<P: Processor> Decoder<'_, P> {
         };
         let doc: sonic_rs::Value = match sonic_rs::from_str(text) {
             Ok(d) => d,
-            Err(e) => return self.error(Some(number), format!("invalid JSON: {e}")),
+            Err(e) => return self.error(Some(number), format!("invalid JSON: {}", first_line(&e.to_string()))),
         };
         match classify(doc) {
             Classified::Record(doc) => self.event(Event::new(Cow::Borrowed(text), doc, origin)),
@@ -352,7 +361,7 @@ impl<P: Processor> Decoder<'_, P> {
                 Classified::Record(doc) => self.event(Event::new(Cow::Owned(original), doc, origin)),
                 _ => self.error(Some(number), "event.original is not a CloudTrail record".into()),
             },
-            Err(e) => self.error(Some(number), format!("event.original is not valid JSON: {e}")),
+            Err(e) => self.error(Some(number), format!("event.original is not valid JSON: {}", first_line(&e.to_string()))),
         }
     }
 
@@ -413,8 +422,10 @@ fn decode_file<P: Processor>(input: &Input, processor: &P, options: &Options, tx
         true
     });
     dec.summary.format = splitter.format();
-    if let Err(e) = result {
-        dec.error(None, read_error(e, compression));
+    match result {
+        Err(e) => dec.error(None, read_error(e, compression)),
+        Ok(()) if splitter.format() == Some(Format::Empty) => dec.error(None, "empty input: no records".into()),
+        Ok(()) => {}
     }
     dec.finish();
 }

@@ -1,0 +1,131 @@
+//! Command-line arguments.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Run Elastic, Datadog and Sigma detection rules, as written, over raw AWS CloudTrail logs.
+#[derive(Debug, Parser)]
+#[command(name = "trailhound", version, about, long_about = None, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Exit codes, shown in `--help`.
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0  done
+  1  done, but some input was skipped (each problem is reported on stderr)
+  2  usage error, or a rule or query that does not compile";
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Hunt: run detection rules over logs and print alerts.
+    Hunt(HuntArgs),
+    /// Print every record as the chosen view would index it, one JSON document per line.
+    Normalize(NormalizeArgs),
+}
+
+/// Options shared by every command that reads logs.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Files or directories to read (`.json`, `.json.gz`, NDJSON, arrays; `-` for stdin).
+    #[arg(value_name = "INPUT", required = true)]
+    pub inputs: Vec<String>,
+    /// Only events at or after this time (2024-05-01, 2024-05-01T10:00:00Z, now-7d).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Only events before this time.
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    /// The time `now` means in relative times (default: the real time).
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+    /// MaxMind database (GeoLite2/GeoIP2 City or ASN) for source.geo.*, source.as.* and
+    /// network.client.geoip.*; repeat for both.
+    #[arg(long, value_name = "PATH")]
+    pub geoip: Vec<PathBuf>,
+    /// Largest record accepted; larger ones are skipped and reported.
+    #[arg(long, value_name = "BYTES", default_value_t = trailhound_ingest::split::DEFAULT_MAX_RECORD_BYTES)]
+    pub max_record_bytes: usize,
+    /// Deepest JSON nesting accepted; deeper records are skipped and reported.
+    #[arg(long, value_name = "LEVELS", default_value_t = trailhound_ingest::split::DEFAULT_MAX_DEPTH)]
+    pub max_depth: usize,
+    /// No progress bar, no summary, no problem messages (problems still set the exit code).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Never show a progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+/// The vocabularies `normalize` can print.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ViewArg {
+    /// The record as CloudTrail wrote it.
+    Raw,
+    /// The document Elastic's AWS integration indexes (ECS).
+    Ecs,
+    /// The record with Datadog's CloudTrail attributes added.
+    Datadog,
+}
+
+/// `trailhound normalize`.
+#[derive(Debug, Args)]
+pub struct NormalizeArgs {
+    /// Which vocabulary to print.
+    #[arg(long, value_enum, default_value_t = ViewArg::Ecs)]
+    pub view: ViewArg,
+    /// Elastic pipeline generation to reproduce (for comparing with older clusters).
+    #[arg(long, value_enum, default_value_t = GenerationArg::Latest, hide = true)]
+    pub ecs_generation: GenerationArg,
+    /// Input options.
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// `--ecs-generation` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GenerationArg {
+    /// Pipelines up to 0046748f.
+    Legacy,
+    /// Pipeline 0f775e78.
+    V0f775e78,
+    /// Pipeline 0b97ab02.
+    V0b97ab02,
+    /// Pipeline 02fd8215.
+    V02fd8215,
+    /// The current pipeline.
+    Latest,
+}
+
+impl GenerationArg {
+    /// The event crate's generation.
+    pub fn generation(self) -> trailhound_event::Generation {
+        use trailhound_event::Generation as G;
+        match self {
+            GenerationArg::Legacy => G::Legacy,
+            GenerationArg::V0f775e78 => G::V0f775e78,
+            GenerationArg::V0b97ab02 => G::V0b97ab02,
+            GenerationArg::V02fd8215 => G::V02fd8215,
+            GenerationArg::Latest => G::Latest,
+        }
+    }
+}
+
+/// `trailhound hunt`.
+#[derive(Debug, Args)]
+pub struct HuntArgs {
+    /// Rule files or directories (Elastic TOML, Datadog JSON/YAML, Sigma YAML); repeatable.
+    /// Without it, the rule pack built into trailhound runs.
+    #[arg(long, short = 'r', value_name = "PATH")]
+    pub rules: Vec<PathBuf>,
+    /// Input options.
+    #[command(flatten)]
+    pub input: InputArgs,
+}

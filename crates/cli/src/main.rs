@@ -1,0 +1,179 @@
+//! The `trailhound` command line.
+
+mod args;
+mod report;
+mod timearg;
+
+use args::{Cli, Command, HuntArgs, InputArgs, NormalizeArgs, ViewArg};
+use clap::Parser;
+use report::Reporter;
+use std::io::{BufWriter, Write};
+use std::process::ExitCode;
+use std::sync::Arc;
+use trailhound_event::{Enrichment, Event, View};
+use trailhound_ingest::{Delivery, Input, Limits, Options, Processor};
+
+/// A failure that ends the run with exit code 2.
+#[derive(Debug)]
+struct Fatal(String);
+
+impl<E: std::fmt::Display> From<E> for Fatal {
+    fn from(e: E) -> Fatal {
+        Fatal(e.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Hunt(args) => hunt(args),
+        Command::Normalize(args) => normalize(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Fatal(msg)) => {
+            eprintln!("trailhound: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Inputs and pipeline settings resolved from [`InputArgs`].
+struct Prepared {
+    inputs: Vec<Input>,
+    options: Options,
+    window: TimeWindow,
+    reporter: Reporter,
+}
+
+/// `--since`/`--until`, as epoch milliseconds.
+#[derive(Clone, Copy, Debug, Default)]
+struct TimeWindow {
+    since: Option<i64>,
+    until: Option<i64>,
+}
+
+impl TimeWindow {
+    /// True when the event is inside the window. Events without a parseable time are kept
+    /// when no window is set and dropped otherwise.
+    fn contains(&self, ev: &Event<'_>) -> bool {
+        if self.since.is_none() && self.until.is_none() {
+            return true;
+        }
+        let Some(t) = ev.time_millis() else { return false };
+        self.since.is_none_or(|s| t >= s) && self.until.is_none_or(|u| t < u)
+    }
+}
+
+fn prepare(args: &InputArgs) -> Result<Prepared, Fatal> {
+    let now = match &args.now {
+        Some(n) => timearg::parse_time(n, jiff::Timestamp::now()).map_err(Fatal)?,
+        None => jiff::Timestamp::now(),
+    };
+    let millis = |t: &Option<String>| -> Result<Option<i64>, Fatal> {
+        t.as_deref().map(|s| timearg::parse_time(s, now).map(|ts| ts.as_millisecond())).transpose().map_err(Fatal)
+    };
+    let window = TimeWindow { since: millis(&args.since)?, until: millis(&args.until)? };
+    let mut enrichment = Enrichment::default();
+    for path in &args.geoip {
+        enrichment.add_file(path)?;
+    }
+    let (inputs, errors) = trailhound_ingest::expand(&args.inputs);
+    let total: u64 = inputs.iter().filter_map(|i| i.size).sum();
+    let mut reporter = Reporter::new(total, args.quiet, !args.no_progress);
+    for e in &errors {
+        reporter.early_error(e);
+    }
+    let mut options = Options {
+        limits: Limits { max_record_bytes: args.max_record_bytes, max_depth: args.max_depth },
+        enrichment: (!enrichment.is_empty()).then(|| Arc::new(enrichment)),
+        ..Options::default()
+    };
+    if let Some(t) = args.threads {
+        options.threads = t.max(1);
+    }
+    Ok(Prepared { inputs, options, window, reporter })
+}
+
+fn exit_code(reporter: &Reporter) -> ExitCode {
+    if reporter.had_problems() { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+/// True for a write error that means the reader went away (`| head`): not a failure.
+fn is_broken_pipe(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::BrokenPipe
+}
+
+struct Normalizer {
+    view: View,
+    window: TimeWindow,
+}
+
+impl Processor for Normalizer {
+    type Out = String;
+    fn process(&self, ev: Event<'_>, out: &mut Vec<String>) {
+        if !self.window.contains(&ev) {
+            return;
+        }
+        let doc = trailhound_event::document(&ev, self.view);
+        out.push(serde_json::to_string(&doc).unwrap_or_default());
+    }
+}
+
+fn normalize(args: NormalizeArgs) -> Result<ExitCode, Fatal> {
+    let Prepared { inputs, options, window, mut reporter } = prepare(&args.input)?;
+    let view = match args.view {
+        ViewArg::Raw => View::Raw,
+        ViewArg::Ecs => View::Ecs(args.ecs_generation.generation()),
+        ViewArg::Datadog => View::Datadog,
+    };
+    let processor = Normalizer { view, window };
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut write_error: Option<std::io::Error> = None;
+    trailhound_ingest::run(&inputs, &processor, &options, |d| {
+        reporter.observe(&d);
+        if let Delivery::Batch(batch) = d {
+            if write_error.is_some() {
+                return;
+            }
+            for line in batch.outputs {
+                if let Err(e) = out.write_all(line.as_bytes()).and_then(|()| out.write_all(b"\n")) {
+                    write_error = Some(e);
+                    break;
+                }
+            }
+        }
+    });
+    if write_error.is_none() {
+        if let Err(e) = out.flush() {
+            write_error = Some(e);
+        }
+    }
+    reporter.finish();
+    match write_error {
+        Some(e) if !is_broken_pipe(&e) => Err(Fatal(format!("writing output: {e}"))),
+        _ => Ok(exit_code(&reporter)),
+    }
+}
+
+struct Counter {
+    window: TimeWindow,
+}
+
+impl Processor for Counter {
+    type Out = ();
+    fn process(&self, ev: Event<'_>, _out: &mut Vec<()>) {
+        let _ = self.window.contains(&ev);
+    }
+}
+
+fn hunt(args: HuntArgs) -> Result<ExitCode, Fatal> {
+    let Prepared { inputs, options, window, mut reporter } = prepare(&args.input)?;
+    if !args.rules.is_empty() {
+        return Err(Fatal("rule files are not supported yet".into()));
+    }
+    trailhound_ingest::run(&inputs, &Counter { window }, &options, |d| reporter.observe(&d));
+    reporter.finish();
+    Ok(exit_code(&reporter))
+}
