@@ -23,6 +23,8 @@ pub mod ecs;
 pub mod field;
 pub mod geoip;
 pub mod javamap;
+#[cfg(any(test, feature = "test-support"))]
+pub mod mmdb;
 pub mod record;
 pub mod time;
 pub mod useragent;
