@@ -216,7 +216,9 @@ impl<'s> Runtime<'s> {
     }
 
     fn dispatch(&mut self, time: i64, event: &SharedEvent, slots: &[Slot], out: &mut Vec<Alert>) {
-        for slot in slots {
+        // Later filters first: an event matching two steps of a sequence completes the earlier
+        // sequence before it starts a new one.
+        for slot in slots.iter().rev() {
             let r = slot.rule as usize;
             match self.operators[r].as_mut() {
                 Some(op) => {

@@ -2,6 +2,7 @@
 //! detection methods and Sigma correlations build on the same [`crate::state::Keyed`] state.
 
 pub mod new_terms;
+pub mod sequence;
 pub mod threshold;
 
 use trailhound_event::{Event, Field};
