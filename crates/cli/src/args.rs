@@ -118,6 +118,17 @@ impl GenerationArg {
     }
 }
 
+/// Alert output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// A table sorted by time (default on a terminal).
+    Table,
+    /// One JSON alert document per line (default otherwise).
+    Jsonl,
+    /// Comma-separated values with a header.
+    Csv,
+}
+
 /// `trailhound hunt`.
 #[derive(Debug, Args)]
 pub struct HuntArgs {
@@ -125,6 +136,21 @@ pub struct HuntArgs {
     /// Without it, the rule pack built into trailhound runs.
     #[arg(long, short = 'r', value_name = "PATH")]
     pub rules: Vec<PathBuf>,
+    /// Output format (default: table on a terminal, JSON Lines otherwise).
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<FormatArg>,
+    /// Write alerts to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Report every match: do not replay Elastic's schedule (interval, look-back, max_signals).
+    #[arg(long)]
+    pub no_replay: bool,
+    /// Logs to learn history from before hunting (new_terms rules), without alerting.
+    #[arg(long, value_name = "PATH")]
+    pub history: Vec<PathBuf>,
+    /// Also print alerts of building-block rules (hidden by default, as in Elastic).
+    #[arg(long)]
+    pub include_building_blocks: bool,
     /// Input options.
     #[command(flatten)]
     pub input: InputArgs,

@@ -1,10 +1,11 @@
 //! The `trailhound` command line.
 
 mod args;
+mod hunt;
 mod report;
 mod timearg;
 
-use args::{Cli, Command, HuntArgs, InputArgs, NormalizeArgs, ViewArg};
+use args::{Cli, Command, InputArgs, NormalizeArgs, ViewArg};
 use clap::Parser;
 use report::Reporter;
 use std::io::{BufWriter, Write};
@@ -26,7 +27,7 @@ impl<E: std::fmt::Display> From<E> for Fatal {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Hunt(args) => hunt(args),
+        Command::Hunt(args) => hunt::hunt(args),
         Command::Normalize(args) => normalize(args),
     };
     match result {
@@ -44,11 +45,14 @@ struct Prepared {
     options: Options,
     window: TimeWindow,
     reporter: Reporter,
+    /// The time `now` means (`--now`, or the real time).
+    #[allow(dead_code)] // read by the query and hunt-query commands
+    now: jiff::Timestamp,
 }
 
 /// `--since`/`--until`, as epoch milliseconds.
 #[derive(Clone, Copy, Debug, Default)]
-struct TimeWindow {
+pub struct TimeWindow {
     since: Option<i64>,
     until: Option<i64>,
 }
@@ -56,7 +60,7 @@ struct TimeWindow {
 impl TimeWindow {
     /// True when the event is inside the window. Events without a parseable time are kept
     /// when no window is set and dropped otherwise.
-    fn contains(&self, ev: &Event<'_>) -> bool {
+    pub fn contains(&self, ev: &Event<'_>) -> bool {
         if self.since.is_none() && self.until.is_none() {
             return true;
         }
@@ -92,7 +96,7 @@ fn prepare(args: &InputArgs) -> Result<Prepared, Fatal> {
     if let Some(t) = args.threads {
         options.threads = t.max(1);
     }
-    Ok(Prepared { inputs, options, window, reporter })
+    Ok(Prepared { inputs, options, window, reporter, now })
 }
 
 fn exit_code(reporter: &Reporter) -> ExitCode {
@@ -121,7 +125,7 @@ impl Processor for Normalizer {
 }
 
 fn normalize(args: NormalizeArgs) -> Result<ExitCode, Fatal> {
-    let Prepared { inputs, options, window, mut reporter } = prepare(&args.input)?;
+    let Prepared { inputs, options, window, mut reporter, .. } = prepare(&args.input)?;
     let view = match args.view {
         ViewArg::Raw => View::Raw,
         ViewArg::Ecs => View::Ecs(args.ecs_generation.generation()),
@@ -155,25 +159,4 @@ fn normalize(args: NormalizeArgs) -> Result<ExitCode, Fatal> {
         Some(e) if !is_broken_pipe(&e) => Err(Fatal(format!("writing output: {e}"))),
         _ => Ok(exit_code(&reporter)),
     }
-}
-
-struct Counter {
-    window: TimeWindow,
-}
-
-impl Processor for Counter {
-    type Out = ();
-    fn process(&self, ev: Event<'_>, _out: &mut Vec<()>) {
-        let _ = self.window.contains(&ev);
-    }
-}
-
-fn hunt(args: HuntArgs) -> Result<ExitCode, Fatal> {
-    let Prepared { inputs, options, window, mut reporter } = prepare(&args.input)?;
-    if !args.rules.is_empty() {
-        return Err(Fatal("rule files are not supported yet".into()));
-    }
-    trailhound_ingest::run(&inputs, &Counter { window }, &options, |d| reporter.observe(&d));
-    reporter.finish();
-    Ok(exit_code(&reporter))
 }

@@ -98,6 +98,11 @@ impl Reporter {
         }
     }
 
+    /// Events decoded so far.
+    pub fn tally_events(&self) -> u64 {
+        self.tally.events
+    }
+
     /// True when any input or record was skipped.
     pub fn had_problems(&self) -> bool {
         self.early_errors + self.tally.input_errors + self.tally.skipped_records > 0

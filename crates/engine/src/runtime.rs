@@ -338,6 +338,13 @@ impl<'s> Runtime<'s> {
         out.push(alert);
     }
 
+    /// Releases every buffered hit (used after preloading history in training mode, so the
+    /// learned events are in the operators' state before real input starts).
+    pub fn flush_training(&mut self, out: &mut Vec<Alert>) {
+        self.release(i64::MAX - 1, out);
+        self.last_watermark = i64::MIN;
+    }
+
     /// End of input: releases every buffered hit, finishes operators and held alerts.
     pub fn finish(&mut self, out: &mut Vec<Alert>) {
         self.release(i64::MAX - 1, out);

@@ -80,3 +80,14 @@ pub struct LoadReport {
     /// Rule files found.
     pub files: usize,
 }
+
+/// What compiling one rule produced.
+#[derive(Debug)]
+pub enum RuleOutcome {
+    /// A runnable rule and the warnings its compilation raised.
+    Rule(Box<Rule>, Vec<RuleError>),
+    /// A rule that cannot run here, with the reason.
+    NotRunnable(RuleMeta, String),
+    /// A rule that does not compile.
+    Error(RuleError),
+}

@@ -68,3 +68,16 @@ fn hunting_queries_metadata() {
     }
     assert_eq!(queries, 24);
 }
+
+#[test]
+fn elastic_rules_compile() {
+    let report = trailhound_rules::load_paths(&[dir("elastic-rules")], &trailhound_rules::LoadOptions::default());
+    for e in &report.errors {
+        eprintln!("{e}");
+    }
+    for n in &report.not_runnable {
+        eprintln!("not runnable: {} ({}): {}", n.meta.name, n.meta.file, n.reason);
+    }
+    eprintln!("rules {} not runnable {} errors {} warnings {}", report.rules.len(), report.not_runnable.len(), report.errors.len(), report.warnings.len());
+    assert!(report.errors.is_empty());
+}

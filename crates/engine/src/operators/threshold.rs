@@ -88,6 +88,11 @@ impl ThresholdOperator {
             if run >= t {
                 break;
             }
+            if self.groups.is_empty() {
+                // Nothing to evaluate until the next event, which sets the next run again.
+                self.next_run = None;
+                break;
+            }
             self.evaluate(run, out);
             self.next_run = Some(run + self.interval());
         }
@@ -155,7 +160,7 @@ impl Operator for ThresholdOperator {
         let Some(t) = ev.time_millis() else { return };
         let interval = self.interval();
         if self.next_run.is_none() {
-            // The first run that covers the first event.
+            // The first run that covers the event (the first one, or the first after a gap).
             self.next_run = Some(t.div_euclid(interval) * interval + if t.rem_euclid(interval) == 0 { 0 } else { interval });
         }
         self.run_until(t, out);
@@ -266,6 +271,18 @@ mod tests {
         let out = run(spec(3), events);
         assert_eq!(out.len(), 2);
         assert_eq!(out[1].count, 3);
+    }
+
+    #[test]
+    fn a_far_watermark_ends_quickly() {
+        let mut op = ThresholdOperator::new(spec(1));
+        let mut out = Vec::new();
+        op.on_event(0, &ev("2024-01-01T10:00:10Z", "a", 1), &mut out);
+        op.on_watermark(i64::MAX - 1, &mut out);
+        assert_eq!(out.len(), 1);
+        op.on_event(0, &ev("2024-02-01T10:00:10Z", "a", 2), &mut out);
+        op.finish(&mut out);
+        assert_eq!(out.len(), 2, "a later event after the gap starts a new run");
     }
 
     #[test]
