@@ -87,7 +87,9 @@ struct Document<'a> {
 
 /// `2024-05-01T10:00:00.000Z` for epoch milliseconds.
 pub fn iso_millis(ms: i64) -> String {
-    jiff::Timestamp::from_millisecond(ms).map(trailhound_event::time::format_millis).unwrap_or_else(|_| ms.to_string())
+    jiff::Timestamp::from_millisecond(ms)
+        .map(trailhound_event::time::format_millis)
+        .unwrap_or_else(|_| ms.to_string())
 }
 
 fn rule_part<'a>(rule: &'a RuleMeta, severity: trailhound_engine::Severity) -> RulePart<'a> {
@@ -111,7 +113,9 @@ fn rule_part<'a>(rule: &'a RuleMeta, severity: trailhound_engine::Severity) -> R
 /// several values becomes an array; absent fields are left out).
 pub fn investigation_fields(alert: &Alert) -> Map<String, Value> {
     let mut out = Map::new();
-    let Some(ev) = alert.detection.events.first() else { return out };
+    let Some(ev) = alert.detection.events.first() else {
+        return out;
+    };
     for name in &alert.rule.investigation_fields {
         let field = alert.view.resolve(name).field;
         let values = field.values(ev);

@@ -45,7 +45,10 @@ pub struct CsvSink<W: Write> {
 impl<W: Write> CsvSink<W> {
     /// A sink writing to `out`.
     pub fn new(out: W) -> CsvSink<W> {
-        CsvSink { out, header_written: false }
+        CsvSink {
+            out,
+            header_written: false,
+        }
     }
 }
 
@@ -84,7 +87,12 @@ impl<W: Write> AlertSink for CsvSink<W> {
             writeln!(self.out, "{}", CSV_COLUMNS.join(","))?;
             self.header_written = true;
         }
-        let s = alert.detection.events.first().map(|e| Summary::of(e)).unwrap_or_default();
+        let s = alert
+            .detection
+            .events
+            .first()
+            .map(|e| Summary::of(e))
+            .unwrap_or_default();
         let row = [
             iso_millis(alert.detection.time_ms),
             alert.id.clone(),
@@ -92,7 +100,11 @@ impl<W: Write> AlertSink for CsvSink<W> {
             alert.rule.risk_score.to_string(),
             alert.rule.id.clone(),
             alert.rule.name.clone(),
-            alert.rule.source.map_or("trailhound", |s| s.name()).to_owned(),
+            alert
+                .rule
+                .source
+                .map_or("trailhound", |s| s.name())
+                .to_owned(),
             s.principal,
             s.action,
             s.source_ip,
@@ -131,9 +143,16 @@ impl TableStyle {
     pub fn for_stdout() -> TableStyle {
         let term = console::Term::stdout();
         let is_term = term.is_term();
-        let width = if is_term { term.size_checked().map(|(_, cols)| usize::from(cols)) } else { None };
+        let width = if is_term {
+            term.size_checked().map(|(_, cols)| usize::from(cols))
+        } else {
+            None
+        };
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        TableStyle { width, color: is_term && !no_color }
+        TableStyle {
+            width,
+            color: is_term && !no_color,
+        }
     }
 }
 
@@ -149,11 +168,23 @@ pub struct TableSink<W: Write> {
 impl<W: Write> TableSink<W> {
     /// A sink writing to `out`.
     pub fn new(out: W, style: TableStyle) -> TableSink<W> {
-        TableSink { out, style, rows: Vec::new() }
+        TableSink {
+            out,
+            style,
+            rows: Vec::new(),
+        }
     }
 }
 
-const HEADERS: [&str; 7] = ["TIME", "SEVERITY", "RULE", "PRINCIPAL", "ACTION", "SOURCE IP", "ACCOUNT/REGION"];
+const HEADERS: [&str; 7] = [
+    "TIME",
+    "SEVERITY",
+    "RULE",
+    "PRINCIPAL",
+    "ACTION",
+    "SOURCE IP",
+    "ACCOUNT/REGION",
+];
 /// Smallest width of each column before it is dropped.
 const MIN_WIDTH: [usize; 7] = [19, 8, 16, 12, 10, 9, 14];
 /// Order in which columns are dropped when the terminal is too narrow (indices into HEADERS).
@@ -161,17 +192,27 @@ const DROP_ORDER: [usize; 3] = [6, 5, 3];
 
 fn shorten_time(t: &str) -> String {
     // 2024-05-01T10:00:00.000Z -> 2024-05-01 10:00:00
-    t.get(..19).map_or_else(|| t.to_owned(), |s| s.replace('T', " "))
+    t.get(..19)
+        .map_or_else(|| t.to_owned(), |s| s.replace('T', " "))
 }
 
 impl<W: Write> AlertSink for TableSink<W> {
     fn alert(&mut self, alert: &Alert) -> io::Result<()> {
-        let s = alert.detection.events.first().map(|e| Summary::of(e)).unwrap_or_default();
+        let s = alert
+            .detection
+            .events
+            .first()
+            .map(|e| Summary::of(e))
+            .unwrap_or_default();
         let mut action = s.action;
         if alert.detection.count > 1 {
             action = format!("{action} (+{})", alert.detection.count - 1);
         }
-        let place = if s.account.is_empty() && s.region.is_empty() { String::new() } else { format!("{}/{}", s.account, s.region) };
+        let place = if s.account.is_empty() && s.region.is_empty() {
+            String::new()
+        } else {
+            format!("{}/{}", s.account, s.region)
+        };
         let row = [
             shorten_time(&iso_millis(alert.detection.time_ms)),
             alert.severity().name().to_owned(),
@@ -181,7 +222,8 @@ impl<W: Write> AlertSink for TableSink<W> {
             s.source_ip,
             place,
         ];
-        self.rows.push((alert.detection.time_ms, alert.severity(), row));
+        self.rows
+            .push((alert.detection.time_ms, alert.severity(), row));
         Ok(())
     }
 
@@ -190,7 +232,10 @@ impl<W: Write> AlertSink for TableSink<W> {
             return self.out.flush();
         }
         self.rows.sort_by_key(|r| r.0);
-        let mut widths: Vec<usize> = HEADERS.iter().map(|h| console::measure_text_width(h)).collect();
+        let mut widths: Vec<usize> = HEADERS
+            .iter()
+            .map(|h| console::measure_text_width(h))
+            .collect();
         for (_, _, row) in &self.rows {
             for (i, cell) in row.iter().enumerate() {
                 widths[i] = widths[i].max(console::measure_text_width(cell));
@@ -228,9 +273,14 @@ impl<W: Write> AlertSink for TableSink<W> {
 /// Shrinks `widths` (and drops columns from `shown`) so the table fits `total` columns.
 fn fit(widths: &mut [usize], shown: &mut Vec<usize>, total: usize) {
     let gaps = |shown: &[usize]| 2 * shown.len().saturating_sub(1);
-    let used = |w: &[usize], shown: &[usize]| shown.iter().map(|&i| w[i]).sum::<usize>() + gaps(shown);
+    let used =
+        |w: &[usize], shown: &[usize]| shown.iter().map(|&i| w[i]).sum::<usize>() + gaps(shown);
     for drop in DROP_ORDER {
-        let min: usize = shown.iter().map(|&i| MIN_WIDTH[i].min(widths[i])).sum::<usize>() + gaps(shown);
+        let min: usize = shown
+            .iter()
+            .map(|&i| MIN_WIDTH[i].min(widths[i]))
+            .sum::<usize>()
+            + gaps(shown);
         if min <= total {
             break;
         }
@@ -276,8 +326,23 @@ mod tests {
         let doc: sonic_rs::Value = sonic_rs::from_str(&raw).expect("valid");
         let ev = Arc::new(Event::new(Cow::Owned(raw), doc, Default::default()));
         let time_ms = ev.time_millis().expect("time");
-        let rule = Arc::new(RuleMeta { id: name.into(), name: name.into(), severity: Some(sev), risk_score: 47, ..RuleMeta::default() });
-        Alert::new(rule, View::ECS, Detection { time_ms, events: vec![ev], count: 1, ..Detection::default() })
+        let rule = Arc::new(RuleMeta {
+            id: name.into(),
+            name: name.into(),
+            severity: Some(sev),
+            risk_score: 47,
+            ..RuleMeta::default()
+        });
+        Alert::new(
+            rule,
+            View::ECS,
+            Detection {
+                time_ms,
+                events: vec![ev],
+                count: 1,
+                ..Detection::default()
+            },
+        )
     }
 
     fn render(style: TableStyle, alerts: &[Alert]) -> String {
@@ -293,42 +358,104 @@ mod tests {
     #[test]
     fn table_is_sorted_and_fits_the_width() {
         let alerts = [
-            alert("AWS Lambda Function Policy Updated to Allow Public Invocation", Severity::Medium, "2024-05-01T10:05:00Z", "arn:aws:iam::111122223333:user/a-rather-long-user-name"),
-            alert("AWS IAM policy changed", Severity::High, "2024-05-01T10:00:00Z", "arn:aws:iam::111122223333:user/bob"),
+            alert(
+                "AWS Lambda Function Policy Updated to Allow Public Invocation",
+                Severity::Medium,
+                "2024-05-01T10:05:00Z",
+                "arn:aws:iam::111122223333:user/a-rather-long-user-name",
+            ),
+            alert(
+                "AWS IAM policy changed",
+                Severity::High,
+                "2024-05-01T10:00:00Z",
+                "arn:aws:iam::111122223333:user/bob",
+            ),
         ];
-        let wide = render(TableStyle { width: None, color: false }, &alerts);
+        let wide = render(
+            TableStyle {
+                width: None,
+                color: false,
+            },
+            &alerts,
+        );
         let lines: Vec<&str> = wide.lines().collect();
         assert!(lines[0].starts_with("TIME"));
-        assert!(lines[1].contains("AWS IAM policy changed"), "sorted by time: {wide}");
+        assert!(
+            lines[1].contains("AWS IAM policy changed"),
+            "sorted by time: {wide}"
+        );
         assert!(lines[2].contains("Allow Public Invocation"));
         assert!(lines[2].contains("111122223333/us-east-1"));
         for width in [80usize, 120, 200] {
-            let t = render(TableStyle { width: Some(width), color: false }, &alerts);
+            let t = render(
+                TableStyle {
+                    width: Some(width),
+                    color: false,
+                },
+                &alerts,
+            );
             for l in t.lines() {
                 assert!(console::measure_text_width(l) <= width, "{width}: {l}");
             }
         }
-        let narrow = render(TableStyle { width: Some(80), color: false }, &alerts);
+        let narrow = render(
+            TableStyle {
+                width: Some(80),
+                color: false,
+            },
+            &alerts,
+        );
         assert!(narrow.contains('…'), "{narrow}");
-        assert!(!narrow.contains("ACCOUNT/REGION"), "least important column dropped: {narrow}");
+        assert!(
+            !narrow.contains("ACCOUNT/REGION"),
+            "least important column dropped: {narrow}"
+        );
     }
 
     #[test]
     fn colour_only_when_asked() {
         let a = [alert("r", Severity::High, "2024-05-01T10:00:00Z", "p")];
-        assert!(!render(TableStyle { width: None, color: false }, &a).contains('\u{1b}'));
-        assert!(render(TableStyle { width: None, color: true }, &a).contains('\u{1b}'));
+        assert!(
+            !render(
+                TableStyle {
+                    width: None,
+                    color: false
+                },
+                &a
+            )
+            .contains('\u{1b}')
+        );
+        assert!(
+            render(
+                TableStyle {
+                    width: None,
+                    color: true
+                },
+                &a
+            )
+            .contains('\u{1b}')
+        );
     }
 
     #[test]
     fn csv_quotes_and_jsonl_is_json() {
-        let a = alert("rule, with comma", Severity::Low, "2024-05-01T10:00:00Z", "p");
+        let a = alert(
+            "rule, with comma",
+            Severity::Low,
+            "2024-05-01T10:00:00Z",
+            "p",
+        );
         let mut buf = Vec::new();
         let mut csv = CsvSink::new(&mut buf);
         csv.alert(&a).expect("mem");
         csv.finish().expect("mem");
         let text = String::from_utf8(buf).expect("utf8");
-        assert!(text.lines().nth(1).expect("row").contains("\"rule, with comma\""));
+        assert!(
+            text.lines()
+                .nth(1)
+                .expect("row")
+                .contains("\"rule, with comma\"")
+        );
         let line = to_json_line(&a);
         let v: serde_json::Value = serde_json::from_str(&line).expect("valid JSON");
         assert_eq!(v["rule"]["name"], "rule, with comma");

@@ -61,7 +61,11 @@ impl Summary {
     /// `AddPermission20150331v2 by arn:… from 203.0.113.9 (111122223333/us-east-1)`, with
     /// `failed: AccessDenied` when the call failed.
     pub fn sentence(&self) -> String {
-        let mut out = if self.action.is_empty() { "event".to_owned() } else { self.action.clone() };
+        let mut out = if self.action.is_empty() {
+            "event".to_owned()
+        } else {
+            self.action.clone()
+        };
         if !self.principal.is_empty() {
             out.push_str(" by ");
             out.push_str(&self.principal);

@@ -34,9 +34,13 @@ impl Processor for HuntProcessor<'_> {
             let mut guard = cell.borrow_mut();
             let (scratch, slots) = &mut *guard;
             let evaluated = self.set.matches(&ev, scratch, slots);
-            self.evaluated.fetch_add(evaluated as u64, Ordering::Relaxed);
+            self.evaluated
+                .fetch_add(evaluated as u64, Ordering::Relaxed);
             if !slots.is_empty() {
-                out.push(Hit { event: ev.into_owned(), slots: slots.clone() });
+                out.push(Hit {
+                    event: ev.into_owned(),
+                    slots: slots.clone(),
+                });
             }
         });
     }
@@ -52,7 +56,9 @@ pub fn print_load_report(report: &LoadReport, quiet: bool) -> bool {
             eprintln!("warning: {w}");
         }
         for (id, kept, skipped) in &report.duplicates {
-            eprintln!("warning: rule id {id} is defined in {kept} and {skipped}; the second is ignored");
+            eprintln!(
+                "warning: rule id {id} is defined in {kept} and {skipped}; the second is ignored"
+            );
         }
     }
     !report.errors.is_empty()
@@ -67,16 +73,32 @@ pub fn load_rules(paths: &[std::path::PathBuf], options: &LoadOptions) -> LoadRe
     }
 }
 
-fn sink(format: Option<FormatArg>, output: Option<&std::path::Path>) -> Result<Box<dyn AlertSink>, Fatal> {
+fn sink(
+    format: Option<FormatArg>,
+    output: Option<&std::path::Path>,
+) -> Result<Box<dyn AlertSink>, Fatal> {
     let to_terminal = output.is_none() && std::io::stdout().is_terminal();
-    let format = format.unwrap_or(if to_terminal { FormatArg::Table } else { FormatArg::Jsonl });
+    let format = format.unwrap_or(if to_terminal {
+        FormatArg::Table
+    } else {
+        FormatArg::Jsonl
+    });
     let writer: Box<dyn Write> = match output {
-        Some(p) => Box::new(BufWriter::new(std::fs::File::create(p).map_err(|e| Fatal(format!("{}: {e}", p.display())))?)),
+        Some(p) => Box::new(BufWriter::new(
+            std::fs::File::create(p).map_err(|e| Fatal(format!("{}: {e}", p.display())))?,
+        )),
         None => Box::new(BufWriter::new(std::io::stdout())),
     };
     Ok(match format {
         FormatArg::Table => {
-            let style = if output.is_some() { TableStyle { width: None, color: false } } else { TableStyle::for_stdout() };
+            let style = if output.is_some() {
+                TableStyle {
+                    width: None,
+                    color: false,
+                }
+            } else {
+                TableStyle::for_stdout()
+            };
             Box::new(TableSink::new(writer, style))
         }
         FormatArg::Jsonl => Box::new(JsonlSink::new(writer)),
@@ -85,7 +107,13 @@ fn sink(format: Option<FormatArg>, output: Option<&std::path::Path>) -> Result<B
 }
 
 pub fn hunt(args: HuntArgs) -> Result<ExitCode, Fatal> {
-    let Prepared { inputs, mut options, window, mut reporter, now: _ } = prepare(&args.input)?;
+    let Prepared {
+        inputs,
+        mut options,
+        window,
+        mut reporter,
+        now: _,
+    } = prepare(&args.input)?;
     let load_options = LoadOptions::default();
     let report = load_rules(&args.rules, &load_options);
     let rule_errors = print_load_report(&report, args.input.quiet);
@@ -97,33 +125,48 @@ pub fn hunt(args: HuntArgs) -> Result<ExitCode, Fatal> {
         )));
     }
     let set = RuleSet::new(report.rules);
-    let runtime_options = RuntimeOptions { replay: !args.no_replay, ..RuntimeOptions::default() };
+    let runtime_options = RuntimeOptions {
+        replay: !args.no_replay,
+        ..RuntimeOptions::default()
+    };
     let mut runtime = Runtime::new(&set, runtime_options);
     let mut out = sink(args.format, args.output.as_deref())?;
     options.track_time = true;
-    let processor = HuntProcessor { set: &set, window, evaluated: AtomicU64::new(0) };
+    let processor = HuntProcessor {
+        set: &set,
+        window,
+        evaluated: AtomicU64::new(0),
+    };
     let mut alerts: Vec<Alert> = Vec::new();
     let mut write_error: Option<std::io::Error> = None;
     let mut shown = 0u64;
     let mut hidden = 0u64;
     let include_bb = args.include_building_blocks;
-    let mut emit = |alerts: &mut Vec<Alert>, out: &mut Box<dyn AlertSink>, write_error: &mut Option<std::io::Error>| {
+    let mut emit = |alerts: &mut Vec<Alert>,
+                    out: &mut Box<dyn AlertSink>,
+                    write_error: &mut Option<std::io::Error>| {
         for a in alerts.drain(..) {
             if a.rule.building_block && !include_bb {
                 hidden += 1;
                 continue;
             }
             shown += 1;
-            if write_error.is_none() {
-                if let Err(e) = out.alert(&a) {
-                    *write_error = Some(e);
-                }
+            if write_error.is_none()
+                && let Err(e) = out.alert(&a)
+            {
+                *write_error = Some(e);
             }
         }
     };
 
     if !args.history.is_empty() {
-        let (history, errors) = trailhound_ingest::expand(&args.history.iter().map(|p| p.display().to_string()).collect::<Vec<_>>());
+        let (history, errors) = trailhound_ingest::expand(
+            &args
+                .history
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>(),
+        );
         for e in &errors {
             reporter.early_error(e);
         }
@@ -159,16 +202,18 @@ pub fn hunt(args: HuntArgs) -> Result<ExitCode, Fatal> {
     });
     runtime.finish(&mut alerts);
     emit(&mut alerts, &mut out, &mut write_error);
-    if write_error.is_none() {
-        if let Err(e) = out.finish() {
-            write_error = Some(e);
-        }
+    if write_error.is_none()
+        && let Err(e) = out.finish()
+    {
+        write_error = Some(e);
     }
     let stats = runtime.stats().clone();
     let events = reporter.tally_events().max(1);
     reporter.extra = vec![("alerts".into(), shown)];
     if hidden > 0 {
-        reporter.extra.push(("building-block alerts hidden".into(), hidden));
+        reporter
+            .extra
+            .push(("building-block alerts hidden".into(), hidden));
     }
     reporter.finish();
     if !args.input.quiet {
@@ -181,29 +226,44 @@ pub fn hunt(args: HuntArgs) -> Result<ExitCode, Fatal> {
             evaluated as f64 / events as f64
         )];
         if stats.late > 0 {
-            notes.push(format!("{} late events (arrived after later events were processed)", stats.late));
+            notes.push(format!(
+                "{} late events (arrived after later events were processed)",
+                stats.late
+            ));
         }
         if stats.dropped_by_max_signals > 0 {
             notes.push(format!("{} detections over max_signals per rule run (schedule replay; --no-replay keeps every match)", stats.dropped_by_max_signals));
         }
         if stats.suppressed > 0 {
-            notes.push(format!("{} alerts folded by alert suppression", stats.suppressed));
+            notes.push(format!(
+                "{} alerts folded by alert suppression",
+                stats.suppressed
+            ));
         }
-        let evictions: u64 = runtime.operator_stats().iter().map(|(_, s)| s.evictions).sum();
+        let evictions: u64 = runtime
+            .operator_stats()
+            .iter()
+            .map(|(_, s)| s.evictions)
+            .sum();
         if evictions > 0 {
-            notes.push(format!("{evictions} keys evicted from stateful rules at their state bound"));
+            notes.push(format!(
+                "{evictions} keys evicted from stateful rules at their state bound"
+            ));
         }
         if !report.not_runnable.is_empty() {
-            notes.push(format!("{} rules not runnable here (see `trailhound rules list`)", report.not_runnable.len()));
+            notes.push(format!(
+                "{} rules not runnable here (see `trailhound rules list`)",
+                report.not_runnable.len()
+            ));
         }
         for n in notes {
             eprintln!("trailhound: {n}");
         }
     }
-    if let Some(e) = write_error {
-        if !is_broken_pipe(&e) {
-            return Err(Fatal(format!("writing alerts: {e}")));
-        }
+    if let Some(e) = write_error
+        && !is_broken_pipe(&e)
+    {
+        return Err(Fatal(format!("writing alerts: {e}")));
     }
     if rule_errors {
         return Ok(ExitCode::from(2));

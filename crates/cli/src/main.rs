@@ -64,7 +64,9 @@ impl TimeWindow {
         if self.since.is_none() && self.until.is_none() {
             return true;
         }
-        let Some(t) = ev.time_millis() else { return false };
+        let Some(t) = ev.time_millis() else {
+            return false;
+        };
         self.since.is_none_or(|s| t >= s) && self.until.is_none_or(|u| t < u)
     }
 }
@@ -75,9 +77,15 @@ fn prepare(args: &InputArgs) -> Result<Prepared, Fatal> {
         None => jiff::Timestamp::now(),
     };
     let millis = |t: &Option<String>| -> Result<Option<i64>, Fatal> {
-        t.as_deref().map(|s| timearg::parse_time(s, now).map(|ts| ts.as_millisecond())).transpose().map_err(Fatal)
+        t.as_deref()
+            .map(|s| timearg::parse_time(s, now).map(|ts| ts.as_millisecond()))
+            .transpose()
+            .map_err(Fatal)
     };
-    let window = TimeWindow { since: millis(&args.since)?, until: millis(&args.until)? };
+    let window = TimeWindow {
+        since: millis(&args.since)?,
+        until: millis(&args.until)?,
+    };
     let mut enrichment = Enrichment::default();
     for path in &args.geoip {
         enrichment.add_file(path)?;
@@ -89,18 +97,31 @@ fn prepare(args: &InputArgs) -> Result<Prepared, Fatal> {
         reporter.early_error(e);
     }
     let mut options = Options {
-        limits: Limits { max_record_bytes: args.max_record_bytes, max_depth: args.max_depth },
+        limits: Limits {
+            max_record_bytes: args.max_record_bytes,
+            max_depth: args.max_depth,
+        },
         enrichment: (!enrichment.is_empty()).then(|| Arc::new(enrichment)),
         ..Options::default()
     };
     if let Some(t) = args.threads {
         options.threads = t.max(1);
     }
-    Ok(Prepared { inputs, options, window, reporter, now })
+    Ok(Prepared {
+        inputs,
+        options,
+        window,
+        reporter,
+        now,
+    })
 }
 
 fn exit_code(reporter: &Reporter) -> ExitCode {
-    if reporter.had_problems() { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    if reporter.had_problems() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 /// True for a write error that means the reader went away (`| head`): not a failure.
@@ -125,7 +146,13 @@ impl Processor for Normalizer {
 }
 
 fn normalize(args: NormalizeArgs) -> Result<ExitCode, Fatal> {
-    let Prepared { inputs, options, window, mut reporter, .. } = prepare(&args.input)?;
+    let Prepared {
+        inputs,
+        options,
+        window,
+        mut reporter,
+        ..
+    } = prepare(&args.input)?;
     let view = match args.view {
         ViewArg::Raw => View::Raw,
         ViewArg::Ecs => View::Ecs(args.ecs_generation.generation()),
@@ -142,17 +169,20 @@ fn normalize(args: NormalizeArgs) -> Result<ExitCode, Fatal> {
                 return;
             }
             for line in batch.outputs {
-                if let Err(e) = out.write_all(line.as_bytes()).and_then(|()| out.write_all(b"\n")) {
+                if let Err(e) = out
+                    .write_all(line.as_bytes())
+                    .and_then(|()| out.write_all(b"\n"))
+                {
                     write_error = Some(e);
                     break;
                 }
             }
         }
     });
-    if write_error.is_none() {
-        if let Err(e) = out.flush() {
-            write_error = Some(e);
-        }
+    if write_error.is_none()
+        && let Err(e) = out.flush()
+    {
+        write_error = Some(e);
     }
     reporter.finish();
     match write_error {

@@ -27,9 +27,15 @@ impl Reporter {
     /// A reporter; `total_bytes` sizes the progress bar. The bar shows only when both stdout and
     /// stderr are terminals and `quiet` is off.
     pub fn new(total_bytes: u64, quiet: bool, progress: bool) -> Reporter {
-        let show = progress && !quiet && std::io::stderr().is_terminal() && std::io::stdout().is_terminal();
+        let show = progress
+            && !quiet
+            && std::io::stderr().is_terminal()
+            && std::io::stdout().is_terminal();
         let progress = show.then(|| {
-            let bar = ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::stderr_with_hz(4));
+            let bar = ProgressBar::with_draw_target(
+                Some(total_bytes),
+                ProgressDrawTarget::stderr_with_hz(4),
+            );
             if let Ok(style) = ProgressStyle::with_template(
                 "{spinner} {elapsed_precise} [{bar:30}] {binary_bytes}/{binary_total_bytes} {msg}",
             ) {
@@ -68,23 +74,30 @@ impl Reporter {
                 self.print(&e.to_string());
             } else {
                 if self.messages_for_input.1 == MAX_MESSAGES_PER_INPUT + 1 {
-                    self.print(&format!("{}: further problems in this input are counted, not printed", e.source));
+                    self.print(&format!(
+                        "{}: further problems in this input are counted, not printed",
+                        e.source
+                    ));
                 }
                 self.silenced += 1;
             }
         }
-        if let Some(bar) = &self.progress {
-            if matches!(d, Delivery::Done(_) | Delivery::Batch(_)) {
-                bar.set_position(self.tally.bytes);
-                let secs = self.started.elapsed().as_secs_f64().max(1e-3);
-                let extra: String = self.extra.iter().map(|(k, v)| format!(", {v} {k}")).collect();
-                bar.set_message(format!(
-                    "{} inputs, {} events{extra}, {:.0} events/s",
-                    self.tally.inputs,
-                    self.tally.events,
-                    self.tally.events as f64 / secs
-                ));
-            }
+        if let Some(bar) = &self.progress
+            && matches!(d, Delivery::Done(_) | Delivery::Batch(_))
+        {
+            bar.set_position(self.tally.bytes);
+            let secs = self.started.elapsed().as_secs_f64().max(1e-3);
+            let extra: String = self
+                .extra
+                .iter()
+                .map(|(k, v)| format!(", {v} {k}"))
+                .collect();
+            bar.set_message(format!(
+                "{} inputs, {} events{extra}, {:.0} events/s",
+                self.tally.inputs,
+                self.tally.events,
+                self.tally.events as f64 / secs
+            ));
         }
     }
 
@@ -124,8 +137,16 @@ impl Reporter {
             .filter(|(_, n)| **n > 0)
             .map(|((f, gz), n)| format!("{}{} {n}", f.name(), if *gz { ".gz" } else { "" }))
             .collect();
-        let formats = if formats.is_empty() { String::new() } else { format!(" ({})", formats.join(", ")) };
-        let extra: String = self.extra.iter().map(|(k, v)| format!(", {v} {k}")).collect();
+        let formats = if formats.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", formats.join(", "))
+        };
+        let extra: String = self
+            .extra
+            .iter()
+            .map(|(k, v)| format!(", {v} {k}"))
+            .collect();
         let mut line = format!(
             "trailhound: {} inputs, {} events{formats}{extra}; problems: {} inputs, {} records",
             t.inputs,
@@ -139,7 +160,11 @@ impl Reporter {
         if self.silenced > 0 {
             line.push_str(&format!(" ({} problems not printed)", self.silenced));
         }
-        line.push_str(&format!("; {:.2} s, {:.0} events/s", secs, t.events as f64 / secs.max(1e-6)));
+        line.push_str(&format!(
+            "; {:.2} s, {:.0} events/s",
+            secs,
+            t.events as f64 / secs.max(1e-6)
+        ));
         let _ = writeln!(std::io::stderr(), "{line}");
     }
 }

@@ -14,20 +14,31 @@ pub fn parse_time(text: &str, now: Timestamp) -> Result<Timestamp, String> {
         if rest.is_empty() {
             return Ok(now);
         }
-        let offset = parse_offset(rest).ok_or_else(|| format!("invalid date math {text:?}: expected now, now-7d, now-6m, now+1h"))?;
-        return now.checked_add(offset).map_err(|e| format!("{text:?}: {e}"));
+        let offset = parse_offset(rest).ok_or_else(|| {
+            format!("invalid date math {text:?}: expected now, now-7d, now-6m, now+1h")
+        })?;
+        return now
+            .checked_add(offset)
+            .map_err(|e| format!("{text:?}: {e}"));
     }
     if let Some(epoch) = t.strip_prefix('@') {
-        let secs: i64 = epoch.parse().map_err(|_| format!("invalid epoch {text:?}"))?;
+        let secs: i64 = epoch
+            .parse()
+            .map_err(|_| format!("invalid epoch {text:?}"))?;
         return Timestamp::from_second(secs).map_err(|e| format!("{text:?}: {e}"));
     }
     if let Some(ts) = trailhound_event::time::parse_iso8601(t) {
         return Ok(ts);
     }
     if let Ok(date) = t.parse::<jiff::civil::Date>() {
-        return date.to_zoned(jiff::tz::TimeZone::UTC).map(|z| z.timestamp()).map_err(|e| format!("{text:?}: {e}"));
+        return date
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .map(|z| z.timestamp())
+            .map_err(|e| format!("{text:?}: {e}"));
     }
-    Err(format!("invalid time {text:?}: use 2024-05-01, 2024-05-01T10:00:00Z, @1714557600 or now-7d"))
+    Err(format!(
+        "invalid time {text:?}: use 2024-05-01, 2024-05-01T10:00:00Z, @1714557600 or now-7d"
+    ))
 }
 
 /// `-7d`, `+1h`, `-30s` as a signed duration.
@@ -37,7 +48,9 @@ pub fn parse_offset(s: &str) -> Option<SignedDuration> {
         b'+' => (1i64, &s[1..]),
         _ => return None,
     };
-    let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+    let digits = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
     let n: i64 = rest[..digits].parse().ok()?;
     let unit = &rest[digits..];
     let secs = match unit {
@@ -69,7 +82,11 @@ mod tests {
             ("@1714557600", "2024-05-01T10:00:00Z"),
         ];
         for (input, want) in cases {
-            assert_eq!(parse_time(input, now).expect(input).to_string(), want, "{input}");
+            assert_eq!(
+                parse_time(input, now).expect(input).to_string(),
+                want,
+                "{input}"
+            );
         }
         for bad in ["yesterday", "now-7M", "now-d", "2024-13-01", "@x"] {
             assert!(parse_time(bad, now).is_err(), "{bad}");

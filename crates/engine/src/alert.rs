@@ -47,18 +47,29 @@ impl Alert {
     /// An alert for `detection`, with its stable id.
     pub fn new(rule: Arc<RuleMeta>, view: View, detection: Detection) -> Alert {
         let id = alert_id(&rule, &detection);
-        Alert { id, rule, view, detection, suppressed_count: 0 }
+        Alert {
+            id,
+            rule,
+            view,
+            detection,
+            suppressed_count: 0,
+        }
     }
 
     /// Effective severity.
     pub fn severity(&self) -> Severity {
-        self.detection.severity.or(self.rule.severity).unwrap_or(Severity::Medium)
+        self.detection
+            .severity
+            .or(self.rule.severity)
+            .unwrap_or(Severity::Medium)
     }
 }
 
 /// `2024-05-01T10:00:00.000Z` for epoch milliseconds.
 pub fn iso(ms: i64) -> String {
-    jiff::Timestamp::from_millisecond(ms).map(trailhound_event::time::format_millis).unwrap_or_else(|_| ms.to_string())
+    jiff::Timestamp::from_millisecond(ms)
+        .map(trailhound_event::time::format_millis)
+        .unwrap_or_else(|_| ms.to_string())
 }
 
 /// FNV-1a, 64 bit: small, stable across platforms and versions (ids must not change between
@@ -74,7 +85,10 @@ pub fn fnv1a(bytes: &[u8], mut h: u64) -> u64 {
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 
 fn event_key(ev: &Event<'_>) -> String {
-    ev.raw_str(&["eventID"]).map_or_else(|| format!("{}:{}", ev.origin().source, ev.origin().record), str::to_owned)
+    ev.raw_str(&["eventID"]).map_or_else(
+        || format!("{}:{}", ev.origin().source, ev.origin().record),
+        str::to_owned,
+    )
 }
 
 /// The id of an alert: rule id, the events' `eventID`s (or positions), group values and the
@@ -117,13 +131,22 @@ mod tests {
 
     #[test]
     fn ids_are_stable_and_distinct() {
-        let rule = RuleMeta { id: "r1".into(), ..RuleMeta::default() };
-        let d = |ids: &[&str]| Detection { events: ids.iter().map(|i| ev(i)).collect(), ..Detection::default() };
+        let rule = RuleMeta {
+            id: "r1".into(),
+            ..RuleMeta::default()
+        };
+        let d = |ids: &[&str]| Detection {
+            events: ids.iter().map(|i| ev(i)).collect(),
+            ..Detection::default()
+        };
         let a = alert_id(&rule, &d(&["e1"]));
         assert_eq!(a, alert_id(&rule, &d(&["e1"])));
         assert_eq!(a.len(), 32);
         assert_ne!(a, alert_id(&rule, &d(&["e2"])));
-        let other = RuleMeta { id: "r2".into(), ..RuleMeta::default() };
+        let other = RuleMeta {
+            id: "r2".into(),
+            ..RuleMeta::default()
+        };
         assert_ne!(a, alert_id(&other, &d(&["e1"])));
         // Known value: guards against accidental changes of the id scheme.
         assert_eq!(fnv1a(b"a", FNV_OFFSET), 0xaf63_dc4c_8601_ec8c);

@@ -170,7 +170,11 @@ impl Test {
         } else {
             op
         };
-        Test::Text { op, case_insensitive, mode }
+        Test::Text {
+            op,
+            case_insensitive,
+            mode,
+        }
     }
 
     /// Exact, case-sensitive equality on keyword-like text.
@@ -181,15 +185,21 @@ impl Test {
     /// Whether `v` passes.
     pub fn check(&self, v: Val<'_>) -> bool {
         match self {
-            Test::Text { op, case_insensitive, mode } => {
-                with_text(v, *mode, |text| match op {
-                    TextOp::Glob(g) => g.matches(text),
-                    TextOp::Regex(r) => r.is_match(text),
-                    _ if *case_insensitive => text_op(op, &fold(text)),
-                    _ => text_op(op, text),
-                })
-            }
-            Test::Num { op, value, parse_text } => {
+            Test::Text {
+                op,
+                case_insensitive,
+                mode,
+            } => with_text(v, *mode, |text| match op {
+                TextOp::Glob(g) => g.matches(text),
+                TextOp::Regex(r) => r.is_match(text),
+                _ if *case_insensitive => text_op(op, &fold(text)),
+                _ => text_op(op, text),
+            }),
+            Test::Num {
+                op,
+                value,
+                parse_text,
+            } => {
                 let n = match v {
                     Val::Str(s) if *parse_text => s.trim().parse::<f64>().ok(),
                     other => other.as_f64(),
@@ -199,11 +209,15 @@ impl Test {
             Test::TextRange { op, bound, mode } => with_text(v, *mode, |t| op.holds(t.cmp(bound))),
             Test::Bool { value, text } => match v {
                 Val::Bool(b) => b == *value,
-                Val::Str(s) if *text => s.eq_ignore_ascii_case(if *value { "true" } else { "false" }),
+                Val::Str(s) if *text => {
+                    s.eq_ignore_ascii_case(if *value { "true" } else { "false" })
+                }
                 _ => false,
             },
             Test::Null => v.is_null(),
-            Test::Cidr(nets) => v.as_str().is_some_and(|s| nets.iter().any(|n| n.contains_text(s))),
+            Test::Cidr(nets) => v
+                .as_str()
+                .is_some_and(|s| nets.iter().any(|n| n.contains_text(s))),
         }
     }
 }
@@ -343,19 +357,39 @@ mod tests {
 
     #[test]
     fn text_tests_and_case() {
-        assert!(holds(&Pred::Test(field("event.action"), Test::eq("AddPermission20150331v2"))));
-        assert!(!holds(&Pred::Test(field("event.action"), Test::eq("addpermission20150331v2"))));
-        let ci = Test::text(TextOp::Eq("ADDPERMISSION20150331V2".into()), true, TextMode::Scalars);
+        assert!(holds(&Pred::Test(
+            field("event.action"),
+            Test::eq("AddPermission20150331v2")
+        )));
+        assert!(!holds(&Pred::Test(
+            field("event.action"),
+            Test::eq("addpermission20150331v2")
+        )));
+        let ci = Test::text(
+            TextOp::Eq("ADDPERMISSION20150331V2".into()),
+            true,
+            TextMode::Scalars,
+        );
         assert!(holds(&Pred::Test(field("event.action"), ci)));
-        let glob = Test::text(TextOp::Glob(Glob::parse_backslash("addperm*", true)), true, TextMode::Scalars);
+        let glob = Test::text(
+            TextOp::Glob(Glob::parse_backslash("addperm*", true)),
+            true,
+            TextMode::Scalars,
+        );
         assert!(holds(&Pred::Test(field("event.action"), glob)));
     }
 
     #[test]
     fn any_value_of_a_multi_valued_field() {
-        assert!(holds(&Pred::Test(field("aws.cloudtrail.resources.arn"), Test::eq("arn:2"))));
+        assert!(holds(&Pred::Test(
+            field("aws.cloudtrail.resources.arn"),
+            Test::eq("arn:2")
+        )));
         let upper = Test::text(TextOp::Eq("b".into()), true, TextMode::Scalars);
-        assert!(holds(&Pred::Test(field("aws.cloudtrail.flattened.request_parameters.items.x"), upper)));
+        assert!(holds(&Pred::Test(
+            field("aws.cloudtrail.flattened.request_parameters.items.x"),
+            upper
+        )));
     }
 
     #[test]
@@ -374,25 +408,54 @@ mod tests {
         let f = field("aws.cloudtrail.flattened.request_parameters.n");
         assert!(holds(&Pred::Test(f.clone(), as_text)));
         assert!(!holds(&Pred::Test(f.clone(), strings_only)));
-        assert!(holds(&Pred::Test(f, Test::Num { op: CmpOp::Ge, value: 5.0, parse_text: false })));
-        assert!(holds(&Pred::Test(field("aws.cloudtrail.read_only"), Test::Bool { value: false, text: false })));
+        assert!(holds(&Pred::Test(
+            f,
+            Test::Num {
+                op: CmpOp::Ge,
+                value: 5.0,
+                parse_text: false
+            }
+        )));
+        assert!(holds(&Pred::Test(
+            field("aws.cloudtrail.read_only"),
+            Test::Bool {
+                value: false,
+                text: false
+            }
+        )));
     }
 
     #[test]
     fn cidr_and_ranges() {
         let nets = vec![Cidr::parse("10.0.0.0/8").expect("cidr")];
         assert!(holds(&Pred::Test(field("source.ip"), Test::Cidr(nets))));
-        let range = Test::TextRange { op: CmpOp::Lt, bound: "B".into(), mode: TextMode::Scalars };
+        let range = Test::TextRange {
+            op: CmpOp::Lt,
+            bound: "B".into(),
+            mode: TextMode::Scalars,
+        };
         assert!(holds(&Pred::Test(field("event.action"), range)));
     }
 
     #[test]
     fn boolean_constructors_simplify() {
         let t = Pred::Test(field("event.action"), Test::eq("x"));
-        assert!(matches!(Pred::and(vec![Pred::Const(true), t.clone()]), Pred::Test(..)));
-        assert!(matches!(Pred::and(vec![Pred::Const(false), t.clone()]), Pred::Const(false)));
-        assert!(matches!(Pred::or(vec![Pred::Const(true), t.clone()]), Pred::Const(true)));
-        assert!(matches!(Pred::negate(Pred::negate(t.clone())), Pred::Test(..)));
+        assert!(matches!(
+            Pred::and(vec![Pred::Const(true), t.clone()]),
+            Pred::Test(..)
+        ));
+        assert!(matches!(
+            Pred::and(vec![Pred::Const(false), t.clone()]),
+            Pred::Const(false)
+        ));
+        assert!(matches!(
+            Pred::or(vec![Pred::Const(true), t.clone()]),
+            Pred::Const(true)
+        ));
+        assert!(matches!(
+            Pred::negate(Pred::negate(t.clone())),
+            Pred::Test(..)
+        ));
         let nested = Pred::and(vec![t.clone(), Pred::and(vec![t.clone(), t])]);
         assert!(matches!(&nested, Pred::And(c) if c.len() == 3));
     }

@@ -18,8 +18,10 @@ pub mod state;
 
 pub use alert::{Alert, Detection, SharedEvent};
 pub use dispatch::{Dispatch, Scratch};
-pub use rule::{AttackRef, Compliance, RuleMeta, RuleSource, Schedule, Severity, Suppression, Technique, Threat};
-pub use ruleset::{Hit, Logic, Operator, OperatorFactory, OperatorStats, Rule, RuleSet, Slot};
-pub use runtime::{Runtime, RuntimeOptions, RuntimeStats};
 pub use ir::{CmpOp, EventPredicate, Pred, Test, TextMode, TextOp};
 pub use pattern::{Cidr, Glob, GlobPart, fold};
+pub use rule::{
+    AttackRef, Compliance, RuleMeta, RuleSource, Schedule, Severity, Suppression, Technique, Threat,
+};
+pub use ruleset::{Hit, Logic, Operator, OperatorFactory, OperatorStats, Rule, RuleSet, Slot};
+pub use runtime::{Runtime, RuntimeOptions, RuntimeStats};

@@ -46,12 +46,17 @@ impl Glob {
             };
             match (merged.last_mut(), part) {
                 (_, GlobPart::Lit(l)) if l.is_empty() => {}
-                (Some(GlobPart::Lit(prev)), GlobPart::Lit(l)) => *prev = format!("{prev}{l}").into(),
+                (Some(GlobPart::Lit(prev)), GlobPart::Lit(l)) => {
+                    *prev = format!("{prev}{l}").into()
+                }
                 (Some(GlobPart::Any), GlobPart::Any) => {}
                 (_, p) => merged.push(p),
             }
         }
-        Glob { parts: merged, case_insensitive }
+        Glob {
+            parts: merged,
+            case_insensitive,
+        }
     }
 
     /// Parses `*`/`?` wildcards with `\` escaping the next character (the common convention of
@@ -70,7 +75,11 @@ impl Glob {
                     if !lit.is_empty() {
                         parts.push(GlobPart::Lit(std::mem::take(&mut lit).into()));
                     }
-                    parts.push(if c == '*' { GlobPart::Any } else { GlobPart::One });
+                    parts.push(if c == '*' {
+                        GlobPart::Any
+                    } else {
+                        GlobPart::One
+                    });
                 }
                 other => lit.push(other),
             }
@@ -235,11 +244,19 @@ impl Cidr {
         };
         match (self.addr, ip) {
             (IpAddr::V4(net), IpAddr::V4(ip)) => {
-                let mask = if self.prefix == 0 { 0 } else { u32::MAX << (32 - u32::from(self.prefix)) };
+                let mask = if self.prefix == 0 {
+                    0
+                } else {
+                    u32::MAX << (32 - u32::from(self.prefix))
+                };
                 (u32::from(net) & mask) == (u32::from(ip) & mask)
             }
             (IpAddr::V6(net), IpAddr::V6(ip)) => {
-                let mask = if self.prefix == 0 { 0 } else { u128::MAX << (128 - u32::from(self.prefix)) };
+                let mask = if self.prefix == 0 {
+                    0
+                } else {
+                    u128::MAX << (128 - u32::from(self.prefix))
+                };
                 (u128::from(net) & mask) == (u128::from(ip) & mask)
             }
             _ => false,
@@ -248,7 +265,9 @@ impl Cidr {
 
     /// True when `text` parses as an address inside the network.
     pub fn contains_text(&self, text: &str) -> bool {
-        text.trim().parse::<IpAddr>().is_ok_and(|ip| self.contains(ip))
+        text.trim()
+            .parse::<IpAddr>()
+            .is_ok_and(|ip| self.contains(ip))
     }
 }
 
@@ -282,7 +301,11 @@ mod tests {
             ("a*a*a*a*a*a*b", &"a".repeat(200), false),
         ];
         for (pat, value, want) in cases {
-            assert_eq!(Glob::parse_backslash(pat, false).matches(value), want, "{pat} ~ {value}");
+            assert_eq!(
+                Glob::parse_backslash(pat, false).matches(value),
+                want,
+                "{pat} ~ {value}"
+            );
         }
     }
 
@@ -315,7 +338,11 @@ mod tests {
             ("10.0.0.0/8", "not-an-ip", false),
         ];
         for (net, ip, want) in cases {
-            assert_eq!(Cidr::parse(net).expect("valid").contains_text(ip), want, "{net} {ip}");
+            assert_eq!(
+                Cidr::parse(net).expect("valid").contains_text(ip),
+                want,
+                "{net} {ip}"
+            );
         }
         assert!(Cidr::parse("10.0.0.0/33").is_none());
         assert!(Cidr::parse("nope").is_none());

@@ -99,9 +99,16 @@ impl AttackRef {
         let reference = if id.starts_with("TA") {
             format!("https://attack.mitre.org/tactics/{id}/")
         } else {
-            format!("https://attack.mitre.org/techniques/{}/", id.replace('.', "/"))
+            format!(
+                "https://attack.mitre.org/techniques/{}/",
+                id.replace('.', "/")
+            )
         };
-        AttackRef { id, name: name.to_owned(), reference }
+        AttackRef {
+            id,
+            name: name.to_owned(),
+            reference,
+        }
     }
 }
 
@@ -153,7 +160,11 @@ pub struct Schedule {
 
 impl Default for Schedule {
     fn default() -> Self {
-        Schedule { interval_ms: 5 * 60_000, lookback_ms: 6 * 60_000, max_signals: 100 }
+        Schedule {
+            interval_ms: 5 * 60_000,
+            lookback_ms: 6 * 60_000,
+            max_signals: 100,
+        }
     }
 }
 
@@ -266,7 +277,13 @@ mod tests {
 
     #[test]
     fn attack_urls() {
-        assert_eq!(AttackRef::new("ta0003", "Persistence").reference, "https://attack.mitre.org/tactics/TA0003/");
-        assert_eq!(AttackRef::new("T1578.005", "x").reference, "https://attack.mitre.org/techniques/T1578/005/");
+        assert_eq!(
+            AttackRef::new("ta0003", "Persistence").reference,
+            "https://attack.mitre.org/tactics/TA0003/"
+        );
+        assert_eq!(
+            AttackRef::new("T1578.005", "x").reference,
+            "https://attack.mitre.org/techniques/T1578/005/"
+        );
     }
 }

@@ -108,12 +108,19 @@ impl RuleSet {
         let mut preds: Vec<&Pred> = Vec::new();
         for (r, rule) in rules.iter().enumerate() {
             for (f, pred) in rule.filters.iter().enumerate() {
-                slots.push(Slot { rule: r as u32, filter: f as u32 });
+                slots.push(Slot {
+                    rule: r as u32,
+                    filter: f as u32,
+                });
                 preds.push(pred);
             }
         }
         let dispatch = Dispatch::build(preds);
-        RuleSet { rules, slots, dispatch }
+        RuleSet {
+            rules,
+            slots,
+            dispatch,
+        }
     }
 
     /// The rules.
@@ -154,7 +161,10 @@ mod tests {
     #[test]
     fn matches_report_rule_and_filter() {
         let rule = |id: &str, filters: Vec<Pred>| Rule {
-            meta: Arc::new(RuleMeta { id: id.into(), ..RuleMeta::default() }),
+            meta: Arc::new(RuleMeta {
+                id: id.into(),
+                ..RuleMeta::default()
+            }),
             view: View::ECS,
             filters,
             logic: Logic::PerEvent,
@@ -172,6 +182,13 @@ mod tests {
         let mut out = Vec::new();
         let evaluated = set.matches(&ev, &mut scratch, &mut out);
         assert_eq!(evaluated, 3);
-        assert_eq!(out, [Slot { rule: 0, filter: 0 }, Slot { rule: 1, filter: 1 }, Slot { rule: 2, filter: 0 }]);
+        assert_eq!(
+            out,
+            [
+                Slot { rule: 0, filter: 0 },
+                Slot { rule: 1, filter: 1 },
+                Slot { rule: 2, filter: 0 }
+            ]
+        );
     }
 }

@@ -37,7 +37,11 @@ pub struct RuntimeOptions {
 
 impl Default for RuntimeOptions {
     fn default() -> Self {
-        RuntimeOptions { replay: true, reorder_window_ms: 30 * 60_000, max_buffered: 500_000 }
+        RuntimeOptions {
+            replay: true,
+            reorder_window_ms: 30 * 60_000,
+            max_buffered: 500_000,
+        }
     }
 }
 
@@ -170,13 +174,24 @@ impl<'s> Runtime<'s> {
 
     /// State accounting per rule (rule index, stats) for rules with operators.
     pub fn operator_stats(&self) -> Vec<(usize, crate::ruleset::OperatorStats)> {
-        self.operators.iter().enumerate().filter_map(|(i, op)| op.as_ref().map(|op| (i, op.stats()))).collect()
+        self.operators
+            .iter()
+            .enumerate()
+            .filter_map(|(i, op)| op.as_ref().map(|op| (i, op.stats())))
+            .collect()
     }
 
     /// Takes a hit from the workers. Alerts that become final go to `out`.
     pub fn on_hit(&mut self, hit: Hit, out: &mut Vec<Alert>) {
         self.stats.hits += 1;
-        let time = hit.event.time_millis().unwrap_or(if self.max_time == i64::MIN { 0 } else { self.max_time });
+        let time = hit
+            .event
+            .time_millis()
+            .unwrap_or(if self.max_time == i64::MIN {
+                0
+            } else {
+                self.max_time
+            });
         let event = Arc::new(hit.event);
         if time < self.released {
             self.stats.late += 1;
@@ -185,7 +200,12 @@ impl<'s> Runtime<'s> {
         }
         self.max_time = self.max_time.max(time);
         self.seq += 1;
-        self.buffer.push(Reverse(Pending { time, seq: self.seq, event, slots: hit.slots }));
+        self.buffer.push(Reverse(Pending {
+            time,
+            seq: self.seq,
+            event,
+            slots: hit.slots,
+        }));
         let watermark = self.max_time.saturating_sub(self.options.reorder_window_ms);
         self.release(watermark, out);
         while self.buffer.len() > self.options.max_buffered {
@@ -198,8 +218,14 @@ impl<'s> Runtime<'s> {
     }
 
     fn release(&mut self, watermark: i64, out: &mut Vec<Alert>) {
-        while self.buffer.peek().is_some_and(|Reverse(p)| p.time <= watermark) {
-            let Some(Reverse(p)) = self.buffer.pop() else { break };
+        while self
+            .buffer
+            .peek()
+            .is_some_and(|Reverse(p)| p.time <= watermark)
+        {
+            let Some(Reverse(p)) = self.buffer.pop() else {
+                break;
+            };
             self.released = self.released.max(p.time);
             self.dispatch(p.time, &p.event, &p.slots, out);
         }
@@ -226,7 +252,12 @@ impl<'s> Runtime<'s> {
                     self.flush_detections(r, out);
                 }
                 None if slot.filter == 0 => {
-                    let d = Detection { time_ms: time, events: vec![event.clone()], count: 1, ..Detection::default() };
+                    let d = Detection {
+                        time_ms: time,
+                        events: vec![event.clone()],
+                        count: 1,
+                        ..Detection::default()
+                    };
                     self.detection(r, d, out);
                 }
                 None => {}
@@ -292,7 +323,9 @@ impl<'s> Runtime<'s> {
         let mut missing = false;
         for name in &s.group_by {
             let field = view.resolve(name).field;
-            let value = first.as_ref().and_then(|ev| field.first(ev).map(|v: Val<'_>| v.to_string()));
+            let value = first
+                .as_ref()
+                .and_then(|ev| field.first(ev).map(|v: Val<'_>| v.to_string()));
             match value {
                 Some(v) => key.push_str(&v),
                 None => missing = true,
@@ -306,14 +339,20 @@ impl<'s> Runtime<'s> {
         // Without a duration Elastic suppresses within one rule execution.
         let duration = s.duration_ms.unwrap_or(alert.rule.schedule.interval_ms);
         let held = &mut self.held[rule];
-        if let Some(h) = held.get_mut(&key) {
-            if time < h.window_end {
-                h.alert.suppressed_count += 1;
-                self.stats.suppressed += 1;
-                return;
-            }
+        if let Some(h) = held.get_mut(&key)
+            && time < h.window_end
+        {
+            h.alert.suppressed_count += 1;
+            self.stats.suppressed += 1;
+            return;
         }
-        if let Some(old) = held.insert(key, Held { alert, window_end: time.saturating_add(duration) }) {
+        if let Some(old) = held.insert(
+            key,
+            Held {
+                alert,
+                window_end: time.saturating_add(duration),
+            },
+        ) {
             self.emit(old.alert, out);
         }
     }
@@ -323,9 +362,16 @@ impl<'s> Runtime<'s> {
             if self.held[rule].is_empty() {
                 continue;
             }
-            let done: Vec<String> =
-                self.held[rule].iter().filter(|(_, h)| h.window_end <= watermark).map(|(k, _)| k.clone()).collect();
-            let mut closing: Vec<Alert> = done.iter().filter_map(|k| self.held[rule].remove(k)).map(|h| h.alert).collect();
+            let done: Vec<String> = self.held[rule]
+                .iter()
+                .filter(|(_, h)| h.window_end <= watermark)
+                .map(|(k, _)| k.clone())
+                .collect();
+            let mut closing: Vec<Alert> = done
+                .iter()
+                .filter_map(|k| self.held[rule].remove(k))
+                .map(|h| h.alert)
+                .collect();
             closing.sort_by_key(|a| a.detection.time_ms);
             for a in closing {
                 self.emit(a, out);
@@ -369,7 +415,9 @@ mod tests {
     use trailhound_event::{Event, View};
 
     fn event(id: u32, time: &str, user: &str) -> Event<'static> {
-        let raw = format!(r#"{{"eventID":"e{id}","eventName":"X","eventTime":"{time}","userIdentity":{{"userName":"{user}"}}}}"#);
+        let raw = format!(
+            r#"{{"eventID":"e{id}","eventName":"X","eventTime":"{time}","userIdentity":{{"userName":"{user}"}}}}"#
+        );
         let doc: sonic_rs::Value = sonic_rs::from_str(&raw).expect("valid");
         Event::new(Cow::Owned(raw), doc, Default::default())
     }
@@ -378,28 +426,52 @@ mod tests {
         RuleSet::new(vec![Rule {
             meta: Arc::new(meta),
             view: View::ECS,
-            filters: vec![Pred::Test(View::ECS.resolve("event.action").field, Test::eq("X"))],
+            filters: vec![Pred::Test(
+                View::ECS.resolve("event.action").field,
+                Test::eq("X"),
+            )],
             logic: Logic::PerEvent,
         }])
     }
 
-    fn run(set: &RuleSet, options: RuntimeOptions, events: Vec<Event<'static>>) -> (Vec<Alert>, RuntimeStats) {
+    fn run(
+        set: &RuleSet,
+        options: RuntimeOptions,
+        events: Vec<Event<'static>>,
+    ) -> (Vec<Alert>, RuntimeStats) {
         let mut rt = Runtime::new(set, options);
         let mut out = Vec::new();
         for ev in events {
-            rt.on_hit(Hit { event: ev, slots: vec![Slot { rule: 0, filter: 0 }] }, &mut out);
+            rt.on_hit(
+                Hit {
+                    event: ev,
+                    slots: vec![Slot { rule: 0, filter: 0 }],
+                },
+                &mut out,
+            );
         }
         rt.finish(&mut out);
         (out, rt.stats().clone())
     }
 
     fn ids(alerts: &[Alert]) -> Vec<String> {
-        alerts.iter().map(|a| a.detection.events[0].raw_str(&["eventID"]).unwrap_or("?").to_owned()).collect()
+        alerts
+            .iter()
+            .map(|a| {
+                a.detection.events[0]
+                    .raw_str(&["eventID"])
+                    .unwrap_or("?")
+                    .to_owned()
+            })
+            .collect()
     }
 
     #[test]
     fn out_of_order_input_is_released_in_time_order() {
-        let s = set(RuleMeta { id: "r".into(), ..RuleMeta::default() });
+        let s = set(RuleMeta {
+            id: "r".into(),
+            ..RuleMeta::default()
+        });
         let evs = vec![
             event(2, "2024-01-01T10:05:00Z", "a"),
             event(1, "2024-01-01T10:00:00Z", "a"),
@@ -412,9 +484,23 @@ mod tests {
 
     #[test]
     fn events_older_than_the_window_are_late_but_kept() {
-        let s = set(RuleMeta { id: "r".into(), ..RuleMeta::default() });
-        let evs = vec![event(1, "2024-01-01T12:00:00Z", "a"), event(2, "2024-01-01T13:00:00Z", "a"), event(3, "2024-01-01T11:00:00Z", "a")];
-        let (alerts, stats) = run(&s, RuntimeOptions { replay: false, ..RuntimeOptions::default() }, evs);
+        let s = set(RuleMeta {
+            id: "r".into(),
+            ..RuleMeta::default()
+        });
+        let evs = vec![
+            event(1, "2024-01-01T12:00:00Z", "a"),
+            event(2, "2024-01-01T13:00:00Z", "a"),
+            event(3, "2024-01-01T11:00:00Z", "a"),
+        ];
+        let (alerts, stats) = run(
+            &s,
+            RuntimeOptions {
+                replay: false,
+                ..RuntimeOptions::default()
+            },
+            evs,
+        );
         assert_eq!(alerts.len(), 3);
         assert_eq!(stats.late, 1);
     }
@@ -423,7 +509,11 @@ mod tests {
     fn max_signals_caps_each_run_with_a_second_chance_in_the_overlap() {
         let meta = RuleMeta {
             id: "r".into(),
-            schedule: Schedule { interval_ms: 5 * 60_000, lookback_ms: 6 * 60_000, max_signals: 2 },
+            schedule: Schedule {
+                interval_ms: 5 * 60_000,
+                lookback_ms: 6 * 60_000,
+                max_signals: 2,
+            },
             ..RuleMeta::default()
         };
         let s = set(meta);
@@ -441,7 +531,14 @@ mod tests {
         let (alerts, stats) = run(&s, RuntimeOptions::default(), evs());
         assert_eq!(ids(&alerts), ["e1", "e2", "e4", "e5"]);
         assert_eq!(stats.dropped_by_max_signals, 2);
-        let (all, _) = run(&s, RuntimeOptions { replay: false, ..RuntimeOptions::default() }, evs());
+        let (all, _) = run(
+            &s,
+            RuntimeOptions {
+                replay: false,
+                ..RuntimeOptions::default()
+            },
+            evs(),
+        );
         assert_eq!(all.len(), 6);
     }
 
@@ -449,7 +546,11 @@ mod tests {
     fn suppression_folds_alerts_per_group_and_window() {
         let meta = RuleMeta {
             id: "r".into(),
-            suppression: Some(Suppression { group_by: vec!["user.name".into()], duration_ms: Some(5 * 60_000), suppress_missing: true }),
+            suppression: Some(Suppression {
+                group_by: vec!["user.name".into()],
+                duration_ms: Some(5 * 60_000),
+                suppress_missing: true,
+            }),
             ..RuleMeta::default()
         };
         let s = set(meta);
@@ -460,16 +561,43 @@ mod tests {
             event(4, "2024-01-01T10:04:59Z", "alice"),
             event(5, "2024-01-01T10:05:00Z", "alice"), // window [10:00, 10:05) closed
         ];
-        let (alerts, stats) = run(&s, RuntimeOptions { replay: false, ..RuntimeOptions::default() }, evs);
-        let summary: Vec<(String, u64)> = alerts.iter().map(|a| (ids(std::slice::from_ref(a))[0].clone(), a.suppressed_count)).collect();
-        assert_eq!(summary, [("e1".to_string(), 2), ("e3".to_string(), 0), ("e5".to_string(), 0)]);
+        let (alerts, stats) = run(
+            &s,
+            RuntimeOptions {
+                replay: false,
+                ..RuntimeOptions::default()
+            },
+            evs,
+        );
+        let summary: Vec<(String, u64)> = alerts
+            .iter()
+            .map(|a| (ids(std::slice::from_ref(a))[0].clone(), a.suppressed_count))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("e1".to_string(), 2),
+                ("e3".to_string(), 0),
+                ("e5".to_string(), 0)
+            ]
+        );
         assert_eq!(stats.suppressed, 2);
     }
 
     #[test]
     fn the_same_event_twice_is_one_alert() {
-        let s = set(RuleMeta { id: "r".into(), ..RuleMeta::default() });
-        let (alerts, stats) = run(&s, RuntimeOptions::default(), vec![event(1, "2024-01-01T10:00:00Z", "a"), event(1, "2024-01-01T10:00:00Z", "a")]);
+        let s = set(RuleMeta {
+            id: "r".into(),
+            ..RuleMeta::default()
+        });
+        let (alerts, stats) = run(
+            &s,
+            RuntimeOptions::default(),
+            vec![
+                event(1, "2024-01-01T10:00:00Z", "a"),
+                event(1, "2024-01-01T10:00:00Z", "a"),
+            ],
+        );
         assert_eq!(alerts.len(), 1);
         assert_eq!(stats.duplicates, 1);
     }

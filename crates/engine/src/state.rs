@@ -35,7 +35,13 @@ pub struct Keyed<V> {
 impl<V> Keyed<V> {
     /// An empty map holding at most `capacity` keys.
     pub fn new(capacity: usize) -> Keyed<V> {
-        Keyed { entries: HashMap::new(), order: BinaryHeap::new(), capacity: capacity.max(1), evictions: 0, peak: 0 }
+        Keyed {
+            entries: HashMap::new(),
+            order: BinaryHeap::new(),
+            capacity: capacity.max(1),
+            evictions: 0,
+            peak: 0,
+        }
     }
 
     /// The state of `key`, created with `init` if absent, marked used at `time`. May evict the
@@ -52,7 +58,10 @@ impl<V> Keyed<V> {
             self.peak = self.peak.max(self.entries.len() as u64);
         }
         // Present: inserted above if it was missing.
-        let slot = self.entries.get_mut(key).expect("entry exists: inserted above");
+        let slot = self
+            .entries
+            .get_mut(key)
+            .expect("entry exists: inserted above");
         if time > slot.0 {
             slot.0 = time;
             self.order.push(Reverse((time, key.into())));
@@ -82,11 +91,13 @@ impl<V> Keyed<V> {
             if *t >= time {
                 break;
             }
-            let Some(Reverse((t, key))) = self.order.pop() else { break };
-            if self.entries.get(&key).is_some_and(|(last, _)| *last == t) {
-                if let Some((_, v)) = self.entries.remove(&key) {
-                    out.push((key, v));
-                }
+            let Some(Reverse((t, key))) = self.order.pop() else {
+                break;
+            };
+            if self.entries.get(&key).is_some_and(|(last, _)| *last == t)
+                && let Some((_, v)) = self.entries.remove(&key)
+            {
+                out.push((key, v));
             }
         }
         self.compact();
@@ -108,7 +119,11 @@ impl<V> Keyed<V> {
     /// Drops stale heap entries when the heap has grown far past the map.
     fn compact(&mut self) {
         if self.order.len() > 4 * self.entries.len() + 1024 {
-            self.order = self.entries.iter().map(|(k, (t, _))| Reverse((*t, k.clone()))).collect();
+            self.order = self
+                .entries
+                .iter()
+                .map(|(k, (t, _))| Reverse((*t, k.clone())))
+                .collect();
         }
     }
 
@@ -140,12 +155,20 @@ impl<V> Keyed<V> {
 
     /// Keys, peak and evictions.
     pub fn stats(&self) -> OperatorStats {
-        OperatorStats { keys: self.entries.len() as u64, peak_keys: self.peak, evictions: self.evictions }
+        OperatorStats {
+            keys: self.entries.len() as u64,
+            peak_keys: self.peak,
+            evictions: self.evictions,
+        }
     }
 
     /// Rebuilds the eviction order after deserialization.
     pub fn restore_order(&mut self) {
-        self.order = self.entries.iter().map(|(k, (t, _))| Reverse((*t, k.clone()))).collect();
+        self.order = self
+            .entries
+            .iter()
+            .map(|(k, (t, _))| Reverse((*t, k.clone())))
+            .collect();
     }
 }
 
@@ -164,7 +187,11 @@ impl<'de> Deserialize<'de> for StoredEvent {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let (raw, source, record): (String, u32, u64) = Deserialize::deserialize(d)?;
         let doc: sonic_rs::Value = sonic_rs::from_str(&raw).map_err(serde::de::Error::custom)?;
-        Ok(StoredEvent(Arc::new(Event::new(Cow::Owned(raw), doc, Origin { source, record }))))
+        Ok(StoredEvent(Arc::new(Event::new(
+            Cow::Owned(raw),
+            doc,
+            Origin { source, record },
+        ))))
     }
 }
 
@@ -182,7 +209,14 @@ mod tests {
         assert_eq!(k.get("a"), Some(&2));
         assert_eq!(k.get("b"), None);
         assert_eq!(k.get("c"), Some(&1));
-        assert_eq!(k.stats(), OperatorStats { keys: 2, peak_keys: 2, evictions: 1 });
+        assert_eq!(
+            k.stats(),
+            OperatorStats {
+                keys: 2,
+                peak_keys: 2,
+                evictions: 1
+            }
+        );
     }
 
     #[test]
@@ -201,14 +235,27 @@ mod tests {
     fn state_round_trips_through_serde() {
         let mut k: Keyed<Vec<StoredEvent>> = Keyed::new(10);
         let raw = r#"{"eventName":"X","eventID":"1"}"#;
-        let ev = Arc::new(Event::new(Cow::Owned(raw.into()), sonic_rs::from_str(raw).expect("valid"), Origin { source: 2, record: 7 }));
+        let ev = Arc::new(Event::new(
+            Cow::Owned(raw.into()),
+            sonic_rs::from_str(raw).expect("valid"),
+            Origin {
+                source: 2,
+                record: 7,
+            },
+        ));
         k.entry("key", 5, Vec::new).push(StoredEvent(ev));
         let json = serde_json::to_string(&k).expect("serializes");
         let mut back: Keyed<Vec<StoredEvent>> = serde_json::from_str(&json).expect("deserializes");
         back.restore_order();
         let evs = back.get("key").expect("present");
         assert_eq!(evs[0].0.raw(), raw);
-        assert_eq!(evs[0].0.origin(), Origin { source: 2, record: 7 });
+        assert_eq!(
+            evs[0].0.origin(),
+            Origin {
+                source: 2,
+                record: 7
+            }
+        );
         assert_eq!(back.expire_before(6).len(), 1);
     }
 }

@@ -84,17 +84,47 @@ pub static DERIVED: &[(&str, DdField)] = &[
     ("evt.name", DdField::EvtName),
     ("evt.outcome", DdField::EvtOutcome),
     ("network.client.ip", DdField::ClientIp),
-    ("network.client.is_private_network_ip", DdField::ClientIsPrivate),
-    ("network.client.geoip.country.name", DdField::Geo(GeoPart::CountryName)),
-    ("network.client.geoip.country.iso_code", DdField::Geo(GeoPart::CountryIsoCode)),
-    ("network.client.geoip.continent.name", DdField::Geo(GeoPart::ContinentName)),
-    ("network.client.geoip.continent.code", DdField::Geo(GeoPart::ContinentCode)),
-    ("network.client.geoip.subdivision.name", DdField::Geo(GeoPart::RegionName)),
-    ("network.client.geoip.city.name", DdField::Geo(GeoPart::CityName)),
-    ("network.client.geoip.location.latitude", DdField::Geo(GeoPart::Lat)),
-    ("network.client.geoip.location.longitude", DdField::Geo(GeoPart::Lon)),
+    (
+        "network.client.is_private_network_ip",
+        DdField::ClientIsPrivate,
+    ),
+    (
+        "network.client.geoip.country.name",
+        DdField::Geo(GeoPart::CountryName),
+    ),
+    (
+        "network.client.geoip.country.iso_code",
+        DdField::Geo(GeoPart::CountryIsoCode),
+    ),
+    (
+        "network.client.geoip.continent.name",
+        DdField::Geo(GeoPart::ContinentName),
+    ),
+    (
+        "network.client.geoip.continent.code",
+        DdField::Geo(GeoPart::ContinentCode),
+    ),
+    (
+        "network.client.geoip.subdivision.name",
+        DdField::Geo(GeoPart::RegionName),
+    ),
+    (
+        "network.client.geoip.city.name",
+        DdField::Geo(GeoPart::CityName),
+    ),
+    (
+        "network.client.geoip.location.latitude",
+        DdField::Geo(GeoPart::Lat),
+    ),
+    (
+        "network.client.geoip.location.longitude",
+        DdField::Geo(GeoPart::Lon),
+    ),
     ("http.useragent", DdField::UserAgent),
-    ("http.useragent_details.browser.family", DdField::BrowserFamily),
+    (
+        "http.useragent_details.browser.family",
+        DdField::BrowserFamily,
+    ),
     ("http.useragent_details.os.family", DdField::OsFamily),
     ("http.request_id", DdField::RequestId),
     ("error.kind", DdField::ErrorKind),
@@ -129,7 +159,9 @@ pub fn lookup(name: &str) -> DdRef {
 }
 
 fn has_error(ev: &Event<'_>) -> bool {
-    ev.doc().get("errorCode").is_some_and(|v| !crate::javamap::is_dropped(v))
+    ev.doc()
+        .get("errorCode")
+        .is_some_and(|v| !crate::javamap::is_dropped(v))
 }
 
 fn assumed_role_parts<'e>(ev: &'e Event<'_>) -> Option<(&'e str, &'e str)> {
@@ -141,43 +173,66 @@ fn assumed_role_parts<'e>(ev: &'e Event<'_>) -> Option<(&'e str, &'e str)> {
 /// True for addresses Datadog treats as private: RFC 1918, loopback, link-local, unique local.
 pub fn is_private(ip: IpAddr) -> bool {
     match ip {
-        IpAddr::V4(v4) => v4.is_private() || v4.is_loopback() || v4.is_link_local() || v4.octets()[0] == 100 && (64..128).contains(&v4.octets()[1]),
-        IpAddr::V6(v6) => v6.is_loopback() || (v6.segments()[0] & 0xfe00) == 0xfc00 || (v6.segments()[0] & 0xffc0) == 0xfe80,
+        IpAddr::V4(v4) => {
+            v4.is_private()
+                || v4.is_loopback()
+                || v4.is_link_local()
+                || v4.octets()[0] == 100 && (64..128).contains(&v4.octets()[1])
+        }
+        IpAddr::V6(v6) => {
+            v6.is_loopback()
+                || (v6.segments()[0] & 0xfe00) == 0xfc00
+                || (v6.segments()[0] & 0xffc0) == 0xfe80
+        }
     }
 }
 
 /// Visits the values of a derived attribute.
-pub(crate) fn visit<'e>(ev: &'e Event<'_>, field: DdField, f: &mut dyn FnMut(Val<'e>) -> bool) -> bool {
+pub(crate) fn visit<'e>(
+    ev: &'e Event<'_>,
+    field: DdField,
+    f: &mut dyn FnMut(Val<'e>) -> bool,
+) -> bool {
     let mut text = |s: Option<&'e str>| s.filter(|s| !s.is_empty()).is_some_and(|s| f(Val::Str(s)));
     match field {
         DdField::EvtName => text(ev.raw_str(&["eventName"])),
         DdField::EvtOutcome => {
-            let failed = has_error(ev) || ev.raw_str(&["errorMessage"]).is_some_and(|m| !m.is_empty());
+            let failed =
+                has_error(ev) || ev.raw_str(&["errorMessage"]).is_some_and(|m| !m.is_empty());
             text(Some(if failed { "failure" } else { "success" }))
         }
         DdField::ClientIp => text(ev.raw_str(&["sourceIPAddress"])),
-        DdField::ClientIsPrivate => match ev.raw_str(&["sourceIPAddress"]).and_then(|s| s.parse::<IpAddr>().ok()) {
+        DdField::ClientIsPrivate => match ev
+            .raw_str(&["sourceIPAddress"])
+            .and_then(|s| s.parse::<IpAddr>().ok())
+        {
             Some(ip) => f(Val::Bool(is_private(ip))),
             None => false,
         },
         DdField::Geo(part) => crate::geoip::visit_geo(ev, part, f),
         DdField::UserAgent => text(ev.raw_str(&["userAgent"])),
-        DdField::BrowserFamily => {
-            text(ev.raw_str(&["userAgent"]).and_then(|ua| crate::useragent::part(ua, crate::useragent::UaPart::Name)))
-        }
-        DdField::OsFamily => {
-            text(ev.raw_str(&["userAgent"]).and_then(|ua| crate::useragent::part(ua, crate::useragent::UaPart::OsName)))
-        }
+        DdField::BrowserFamily => text(
+            ev.raw_str(&["userAgent"])
+                .and_then(|ua| crate::useragent::part(ua, crate::useragent::UaPart::Name)),
+        ),
+        DdField::OsFamily => text(
+            ev.raw_str(&["userAgent"])
+                .and_then(|ua| crate::useragent::part(ua, crate::useragent::UaPart::OsName)),
+        ),
         DdField::RequestId => text(ev.raw_str(&["requestID"])),
         DdField::ErrorKind => text(ev.raw_str(&["errorCode"])),
         DdField::ErrorMessage => text(ev.raw_str(&["errorMessage"])),
         DdField::Level => text(Some(if has_error(ev) { "Error" } else { "Info" })),
         DdField::Status => text(Some(if has_error(ev) { "error" } else { "info" })),
         DdField::Source | DdField::Service => text(Some("cloudtrail")),
-        DdField::UsrName => text(ev.raw_str(&["userIdentity", "userName"]).filter(|s| !s.is_empty()).or_else(|| {
-            let arn = ev.raw_str(&["userIdentity", "arn"])?;
-            arn.rsplit(['/', ':']).next()
-        })),
+        DdField::UsrName => text(
+            ev.raw_str(&["userIdentity", "userName"])
+                .filter(|s| !s.is_empty())
+                .or_else(|| {
+                    let arn = ev.raw_str(&["userIdentity", "arn"])?;
+                    arn.rsplit(['/', ':']).next()
+                }),
+        ),
         DdField::UsrId => text(ev.raw_str(&["userIdentity", "principalId"])),
         DdField::UsrAccountId => text(ev.raw_str(&["userIdentity", "accountId"])),
         DdField::SessionName => text(assumed_role_parts(ev).map(|(_, session)| session)),
@@ -235,7 +290,15 @@ mod tests {
 
     #[test]
     fn private_ranges() {
-        for (ip, private) in [("10.0.0.1", true), ("192.168.1.1", true), ("172.16.0.1", true), ("8.8.8.8", false), ("::1", true), ("fd00::1", true), ("2001:db8::1", false)] {
+        for (ip, private) in [
+            ("10.0.0.1", true),
+            ("192.168.1.1", true),
+            ("172.16.0.1", true),
+            ("8.8.8.8", false),
+            ("::1", true),
+            ("fd00::1", true),
+            ("2001:db8::1", false),
+        ] {
             assert_eq!(is_private(ip.parse().expect("ip")), private, "{ip}");
         }
     }

@@ -39,7 +39,10 @@ const MINIMAL_LEAVES: &[(&str, &str)] = &[
     ("request_parameters", "policyArn"),
     ("request_parameters", "serialNumber"),
     ("request_parameters", "withDecryption"),
-    ("request_parameters", "x-amz-server-side-encryption-customer-algorithm"),
+    (
+        "request_parameters",
+        "x-amz-server-side-encryption-customer-algorithm",
+    ),
 ];
 
 /// [`document`] with a retain setting (ECS view only; other views ignore it).
@@ -61,7 +64,9 @@ pub fn insert_dotted(root: &mut Map<String, Json>, path: &str, value: Json) {
             cur.insert(part.to_owned(), value);
             return;
         }
-        let entry = cur.entry(part.to_owned()).or_insert_with(|| Json::Object(Map::new()));
+        let entry = cur
+            .entry(part.to_owned())
+            .or_insert_with(|| Json::Object(Map::new()));
         match entry {
             Json::Object(next) => cur = next,
             _ => return,
@@ -73,10 +78,14 @@ fn ecs_document(ev: &Event<'_>, generation: Generation, retain: Retain) -> Json 
     let mut root = Map::new();
     for (i, def) in FIELDS.iter().enumerate() {
         // Resources are written below as objects; geo location as a point.
-        if def.name.starts_with("aws.cloudtrail.resources.") || def.name.starts_with("source.geo.location.") {
+        if def.name.starts_with("aws.cloudtrail.resources.")
+            || def.name.starts_with("source.geo.location.")
+        {
             continue;
         }
-        let Some(EcsRef::Field(field)) = ecs::lookup(def.name, generation) else { continue };
+        let Some(EcsRef::Field(field)) = ecs::lookup(def.name, generation) else {
+            continue;
+        };
         debug_assert_eq!(field.def().name, FIELDS[i].name);
         let values = crate::field::Field::Ecs(field).values(ev);
         if values.is_empty() {
@@ -89,10 +98,14 @@ fn ecs_document(ev: &Event<'_>, generation: Generation, retain: Retain) -> Json 
         };
         insert_dotted(&mut root, def.name, json);
     }
-    if let Some(loc) = ev.location() {
-        if let (Some(lat), Some(lon)) = (loc.lat, loc.lon) {
-            insert_dotted(&mut root, "source.geo.location", serde_json::json!({"lat": lat, "lon": lon}));
-        }
+    if let Some(loc) = ev.location()
+        && let (Some(lat), Some(lon)) = (loc.lat, loc.lon)
+    {
+        insert_dotted(
+            &mut root,
+            "source.geo.location",
+            serde_json::json!({"lat": lat, "lon": lon}),
+        );
     }
     let resources: Vec<Json> = ecs::resources(ev)
         .into_iter()
@@ -109,24 +122,45 @@ fn ecs_document(ev: &Event<'_>, generation: Generation, retain: Retain) -> Json 
         })
         .collect();
     if !resources.is_empty() {
-        insert_dotted(&mut root, "aws.cloudtrail.resources", Json::Array(resources));
+        insert_dotted(
+            &mut root,
+            "aws.cloudtrail.resources",
+            Json::Array(resources),
+        );
     }
-    for java_root in [JavaRoot::RequestParameters, JavaRoot::ResponseElements, JavaRoot::AdditionalEventData, JavaRoot::ServiceEventDetails] {
-        let Some(mut obj) = ecs::flattened_object(ev, java_root) else { continue };
+    for java_root in [
+        JavaRoot::RequestParameters,
+        JavaRoot::ResponseElements,
+        JavaRoot::AdditionalEventData,
+        JavaRoot::ServiceEventDetails,
+    ] {
+        let Some(mut obj) = ecs::flattened_object(ev, java_root) else {
+            continue;
+        };
         match retain {
             Retain::All => {}
             Retain::Keyword => continue,
             Retain::Minimal => {
-                let Json::Object(map) = &mut obj else { continue };
+                let Json::Object(map) = &mut obj else {
+                    continue;
+                };
                 map.retain(|k, _| MINIMAL_LEAVES.contains(&(java_root.ecs_name(), k.as_str())));
                 if map.is_empty() {
                     continue;
                 }
             }
         }
-        insert_dotted(&mut root, &format!("aws.cloudtrail.flattened.{}", java_root.ecs_name()), obj);
+        insert_dotted(
+            &mut root,
+            &format!("aws.cloudtrail.flattened.{}", java_root.ecs_name()),
+            obj,
+        );
     }
-    insert_dotted(&mut root, "event.original", Json::String(ev.raw().to_owned()));
+    insert_dotted(
+        &mut root,
+        "event.original",
+        Json::String(ev.raw().to_owned()),
+    );
     Json::Object(root)
 }
 
@@ -136,7 +170,9 @@ fn datadog_document(ev: &Event<'_>) -> Json {
         _ => Map::new(),
     };
     for (name, _) in datadog::DERIVED {
-        let DdRef::Derived(field) = datadog::lookup(name) else { continue };
+        let DdRef::Derived(field) = datadog::lookup(name) else {
+            continue;
+        };
         let values = crate::field::Field::Datadog(field).values(ev);
         if let Some(first) = values.first() {
             insert_dotted(&mut root, name, first.to_json());
@@ -158,9 +194,18 @@ mod tests {
         assert_eq!(doc["event"]["category"], serde_json::json!(["iam"]));
         assert_eq!(doc["@timestamp"], "2024-01-02T03:04:05.000Z");
         assert_eq!(doc["user"]["target"]["name"], "eve");
-        assert_eq!(doc["aws"]["cloudtrail"]["request_parameters"], "{userName=eve}");
-        assert_eq!(doc["aws"]["cloudtrail"]["flattened"]["request_parameters"]["userName"], "eve");
-        assert_eq!(doc["aws"]["cloudtrail"]["resources"], serde_json::json!([{"arn": "arn:x", "account_id": "1"}]));
+        assert_eq!(
+            doc["aws"]["cloudtrail"]["request_parameters"],
+            "{userName=eve}"
+        );
+        assert_eq!(
+            doc["aws"]["cloudtrail"]["flattened"]["request_parameters"]["userName"],
+            "eve"
+        );
+        assert_eq!(
+            doc["aws"]["cloudtrail"]["resources"],
+            serde_json::json!([{"arn": "arn:x", "account_id": "1"}])
+        );
         assert_eq!(doc["event"]["original"], raw);
         assert_eq!(doc["related"]["user"], serde_json::json!(["eve", "bob"]));
     }

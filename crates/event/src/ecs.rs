@@ -98,8 +98,12 @@ pub enum JavaRoot {
 }
 
 impl JavaRoot {
-    const ALL: [JavaRoot; 4] =
-        [JavaRoot::RequestParameters, JavaRoot::ResponseElements, JavaRoot::AdditionalEventData, JavaRoot::ServiceEventDetails];
+    const ALL: [JavaRoot; 4] = [
+        JavaRoot::RequestParameters,
+        JavaRoot::ResponseElements,
+        JavaRoot::AdditionalEventData,
+        JavaRoot::ServiceEventDetails,
+    ];
 
     /// The raw CloudTrail key.
     pub fn raw_key(self) -> &'static str {
@@ -179,11 +183,21 @@ pub struct FieldDef {
 }
 
 const fn f(name: &'static str, ty: FieldType, src: Src) -> FieldDef {
-    FieldDef { name, ty, multi: false, src }
+    FieldDef {
+        name,
+        ty,
+        multi: false,
+        src,
+    }
 }
 
 const fn m(name: &'static str, ty: FieldType, src: Src) -> FieldDef {
-    FieldDef { name, ty, multi: true, src }
+    FieldDef {
+        name,
+        ty,
+        multi: true,
+        src,
+    }
 }
 
 use FieldType::{Boolean, Date, Double, Ip, Keyword, Long};
@@ -200,8 +214,16 @@ pub static FIELDS: &[FieldDef] = &[
     f("@timestamp", Date, Src::Timestamp),
     f("cloud.account.id", Keyword, Src::AccountId),
     f("cloud.region", Keyword, Src::Copy("awsRegion")),
-    f("cloud.provider", Keyword, Src::Since(Generation::Latest, &SINCE_LATEST_PROVIDER)),
-    f("cloud.service.name", Keyword, Src::Since(Generation::Latest, &SINCE_LATEST_SERVICE)),
+    f(
+        "cloud.provider",
+        Keyword,
+        Src::Since(Generation::Latest, &SINCE_LATEST_PROVIDER),
+    ),
+    f(
+        "cloud.service.name",
+        Keyword,
+        Src::Since(Generation::Latest, &SINCE_LATEST_SERVICE),
+    ),
     f("data_stream.dataset", Keyword, Src::Const("aws.cloudtrail")),
     f("data_stream.namespace", Keyword, Src::Const("default")),
     f("data_stream.type", Keyword, Src::Const("logs")),
@@ -214,31 +236,87 @@ pub static FIELDS: &[FieldDef] = &[
     f("event.outcome", Keyword, Src::Outcome),
     f("event.provider", Keyword, Src::Copy("eventSource")),
     m("event.type", Keyword, Src::Type),
-    f("aws.cloudtrail.event_version", Keyword, Src::Copy("eventVersion")),
-    f("aws.cloudtrail.event_category", Keyword, Src::Copy("eventCategory")),
+    f(
+        "aws.cloudtrail.event_version",
+        Keyword,
+        Src::Copy("eventVersion"),
+    ),
+    f(
+        "aws.cloudtrail.event_category",
+        Keyword,
+        Src::Copy("eventCategory"),
+    ),
     f("aws.cloudtrail.event_type", Keyword, Src::Copy("eventType")),
     f("aws.cloudtrail.request_id", Keyword, Src::Copy("requestID")),
-    f("aws.cloudtrail.api_version", Keyword, Src::Copy("apiVersion")),
-    f("aws.cloudtrail.management_event", Keyword, Src::ManagementEvent),
+    f(
+        "aws.cloudtrail.api_version",
+        Keyword,
+        Src::Copy("apiVersion"),
+    ),
+    f(
+        "aws.cloudtrail.management_event",
+        Keyword,
+        Src::ManagementEvent,
+    ),
     f("aws.cloudtrail.read_only", Boolean, Src::Copy("readOnly")),
-    f("aws.cloudtrail.recipient_account_id", Keyword, Src::Copy("recipientAccountId")),
+    f(
+        "aws.cloudtrail.recipient_account_id",
+        Keyword,
+        Src::Copy("recipientAccountId"),
+    ),
     // The pipeline reads `sharedEventId`; CloudTrail writes `sharedEventID`, so this is almost
     // never filled. Reproduced as is.
-    f("aws.cloudtrail.shared_event_id", Keyword, Src::Copy("sharedEventId")),
-    f("aws.cloudtrail.vpc_endpoint_id", Keyword, Src::Copy("vpcEndpointId")),
-    f("aws.cloudtrail.session_credential_from_console", Keyword, Src::Since(Generation::V0b97ab02, &SINCE_0B97_CONSOLE)),
+    f(
+        "aws.cloudtrail.shared_event_id",
+        Keyword,
+        Src::Copy("sharedEventId"),
+    ),
+    f(
+        "aws.cloudtrail.vpc_endpoint_id",
+        Keyword,
+        Src::Copy("vpcEndpointId"),
+    ),
+    f(
+        "aws.cloudtrail.session_credential_from_console",
+        Keyword,
+        Src::Since(Generation::V0b97ab02, &SINCE_0B97_CONSOLE),
+    ),
     f("aws.cloudtrail.error_code", Keyword, Src::Copy("errorCode")),
-    f("aws.cloudtrail.error_message", Keyword, Src::Copy("errorMessage")),
-    f("aws.cloudtrail.user_identity.type", Keyword, Src::Copy("userIdentity.type")),
-    f("aws.cloudtrail.user_identity.arn", Keyword, Src::Copy("userIdentity.arn")),
-    f("aws.cloudtrail.user_identity.access_key_id", Keyword, Src::Copy("userIdentity.accessKeyId")),
-    f("aws.cloudtrail.user_identity.invoked_by", Keyword, Src::Copy("userIdentity.invokedBy")),
+    f(
+        "aws.cloudtrail.error_message",
+        Keyword,
+        Src::Copy("errorMessage"),
+    ),
+    f(
+        "aws.cloudtrail.user_identity.type",
+        Keyword,
+        Src::Copy("userIdentity.type"),
+    ),
+    f(
+        "aws.cloudtrail.user_identity.arn",
+        Keyword,
+        Src::Copy("userIdentity.arn"),
+    ),
+    f(
+        "aws.cloudtrail.user_identity.access_key_id",
+        Keyword,
+        Src::Copy("userIdentity.accessKeyId"),
+    ),
+    f(
+        "aws.cloudtrail.user_identity.invoked_by",
+        Keyword,
+        Src::Copy("userIdentity.invokedBy"),
+    ),
     f(
         "aws.cloudtrail.user_identity.session_context.mfa_authenticated",
         Keyword,
         Src::Copy("userIdentity.sessionContext.attributes.mfaAuthenticated"),
     ),
-    f("aws.cloudtrail.user_identity.session_context.creation_date", Date, Src::CreationDate),
+    f(
+        "aws.cloudtrail.user_identity.session_context.creation_date",
+        Date,
+        Src::CreationDate,
+    ),
     f(
         "aws.cloudtrail.user_identity.session_context.ec2_role_delivery",
         Keyword,
@@ -264,46 +342,150 @@ pub static FIELDS: &[FieldDef] = &[
         Keyword,
         Src::Copy("userIdentity.sessionContext.sessionIssuer.accountId"),
     ),
-    f("aws.cloudtrail.request_parameters", Keyword, Src::Java(JavaRoot::RequestParameters)),
-    f("aws.cloudtrail.response_elements", Keyword, Src::Java(JavaRoot::ResponseElements)),
-    f("aws.cloudtrail.additional_eventdata", Keyword, Src::Java(JavaRoot::AdditionalEventData)),
-    f("aws.cloudtrail.service_event_details", Keyword, Src::Java(JavaRoot::ServiceEventDetails)),
-    m("aws.cloudtrail.resources.arn", Keyword, Src::Resource("arn")),
-    m("aws.cloudtrail.resources.account_id", Keyword, Src::Resource("account_id")),
-    m("aws.cloudtrail.resources.type", Keyword, Src::Resource("type")),
-    f("aws.cloudtrail.console_login.additional_eventdata.mobile_version", Boolean, Src::ConsoleLoginFlag("MobileVersion")),
-    f("aws.cloudtrail.console_login.additional_eventdata.login_to", Keyword, Src::ConsoleLoginTo),
-    f("aws.cloudtrail.console_login.additional_eventdata.mfa_used", Boolean, Src::ConsoleLoginFlag("MFAUsed")),
+    f(
+        "aws.cloudtrail.request_parameters",
+        Keyword,
+        Src::Java(JavaRoot::RequestParameters),
+    ),
+    f(
+        "aws.cloudtrail.response_elements",
+        Keyword,
+        Src::Java(JavaRoot::ResponseElements),
+    ),
+    f(
+        "aws.cloudtrail.additional_eventdata",
+        Keyword,
+        Src::Java(JavaRoot::AdditionalEventData),
+    ),
+    f(
+        "aws.cloudtrail.service_event_details",
+        Keyword,
+        Src::Java(JavaRoot::ServiceEventDetails),
+    ),
+    m(
+        "aws.cloudtrail.resources.arn",
+        Keyword,
+        Src::Resource("arn"),
+    ),
+    m(
+        "aws.cloudtrail.resources.account_id",
+        Keyword,
+        Src::Resource("account_id"),
+    ),
+    m(
+        "aws.cloudtrail.resources.type",
+        Keyword,
+        Src::Resource("type"),
+    ),
+    f(
+        "aws.cloudtrail.console_login.additional_eventdata.mobile_version",
+        Boolean,
+        Src::ConsoleLoginFlag("MobileVersion"),
+    ),
+    f(
+        "aws.cloudtrail.console_login.additional_eventdata.login_to",
+        Keyword,
+        Src::ConsoleLoginTo,
+    ),
+    f(
+        "aws.cloudtrail.console_login.additional_eventdata.mfa_used",
+        Boolean,
+        Src::ConsoleLoginFlag("MFAUsed"),
+    ),
     f("source.address", Keyword, Src::Copy("sourceIPAddress")),
     f("source.ip", Ip, Src::SourceIp),
     f("source.geo.city_name", Keyword, Src::Geo(GeoPart::CityName)),
-    f("source.geo.continent_name", Keyword, Src::Geo(GeoPart::ContinentName)),
-    f("source.geo.country_iso_code", Keyword, Src::Geo(GeoPart::CountryIsoCode)),
-    f("source.geo.country_name", Keyword, Src::Geo(GeoPart::CountryName)),
-    f("source.geo.region_iso_code", Keyword, Src::Geo(GeoPart::RegionIsoCode)),
-    f("source.geo.region_name", Keyword, Src::Geo(GeoPart::RegionName)),
+    f(
+        "source.geo.continent_name",
+        Keyword,
+        Src::Geo(GeoPart::ContinentName),
+    ),
+    f(
+        "source.geo.country_iso_code",
+        Keyword,
+        Src::Geo(GeoPart::CountryIsoCode),
+    ),
+    f(
+        "source.geo.country_name",
+        Keyword,
+        Src::Geo(GeoPart::CountryName),
+    ),
+    f(
+        "source.geo.region_iso_code",
+        Keyword,
+        Src::Geo(GeoPart::RegionIsoCode),
+    ),
+    f(
+        "source.geo.region_name",
+        Keyword,
+        Src::Geo(GeoPart::RegionName),
+    ),
     f("source.geo.location.lat", Double, Src::Geo(GeoPart::Lat)),
     f("source.geo.location.lon", Double, Src::Geo(GeoPart::Lon)),
     f("source.as.number", Long, Src::Asn(AsnPart::Number)),
-    f("source.as.organization.name", Keyword, Src::Asn(AsnPart::Organization)),
+    f(
+        "source.as.organization.name",
+        Keyword,
+        Src::Asn(AsnPart::Organization),
+    ),
     f("tls.version_protocol", Keyword, Src::TlsProtocol),
     f("tls.version", Keyword, Src::TlsVersion),
     f("tls.cipher", Keyword, Src::Tls("cipherSuite")),
-    f("tls.client.server_name", Keyword, Src::Tls("clientProvidedHostHeader")),
+    f(
+        "tls.client.server_name",
+        Keyword,
+        Src::Tls("clientProvidedHostHeader"),
+    ),
     f("user.name", Keyword, Src::UserName),
     f("user.id", Keyword, Src::UserId),
-    f("user.email", Keyword, Src::Since(Generation::V0f775e78, &SINCE_0F77_EMAIL)),
-    f("user.target.name", Keyword, Src::Copy("requestParameters.userName")),
-    f("user.target.id", Keyword, Src::Copy("responseElements.user.userId")),
+    f(
+        "user.email",
+        Keyword,
+        Src::Since(Generation::V0f775e78, &SINCE_0F77_EMAIL),
+    ),
+    f(
+        "user.target.name",
+        Keyword,
+        Src::Copy("requestParameters.userName"),
+    ),
+    f(
+        "user.target.id",
+        Keyword,
+        Src::Copy("responseElements.user.userId"),
+    ),
     f("user.changes.name", Keyword, Src::UserChangesName),
-    f("group.name", Keyword, Src::Copy("requestParameters.groupName")),
-    f("group.id", Keyword, Src::Copy("responseElements.group.groupId")),
+    f(
+        "group.name",
+        Keyword,
+        Src::Copy("requestParameters.groupName"),
+    ),
+    f(
+        "group.id",
+        Keyword,
+        Src::Copy("responseElements.group.groupId"),
+    ),
     m("related.user", Keyword, Src::RelatedUser),
-    m("related.ip", Ip, Src::Since(Generation::Latest, &SINCE_LATEST_RELATED_IP)),
+    m(
+        "related.ip",
+        Ip,
+        Src::Since(Generation::Latest, &SINCE_LATEST_RELATED_IP),
+    ),
     f("user_agent.original", Keyword, Src::Copy("userAgent")),
-    f("user_agent.name", Keyword, Src::UserAgent(crate::useragent::UaPart::Name)),
-    f("user_agent.version", Keyword, Src::UserAgent(crate::useragent::UaPart::Version)),
-    f("user_agent.os.name", Keyword, Src::UserAgent(crate::useragent::UaPart::OsName)),
+    f(
+        "user_agent.name",
+        Keyword,
+        Src::UserAgent(crate::useragent::UaPart::Name),
+    ),
+    f(
+        "user_agent.version",
+        Keyword,
+        Src::UserAgent(crate::useragent::UaPart::Version),
+    ),
+    f(
+        "user_agent.os.name",
+        Keyword,
+        Src::UserAgent(crate::useragent::UaPart::OsName),
+    ),
 ];
 
 /// Index of a field in [`FIELDS`]: a compiled ECS field reference.
@@ -348,7 +530,10 @@ pub fn lookup(name: &str, generation: Generation) -> Option<EcsRef> {
     if let Some(rest) = name.strip_prefix("aws.cloudtrail.flattened.") {
         let (root, path) = rest.split_once('.').unwrap_or((rest, ""));
         let root = JavaRoot::from_ecs_name(root)?;
-        return Some(EcsRef::Flattened { root, path: Path::parse(path) });
+        return Some(EcsRef::Flattened {
+            root,
+            path: Path::parse(path),
+        });
     }
     let index = FIELDS.iter().position(|d| d.name == name)?;
     let index = u16::try_from(index).ok()?;
@@ -388,31 +573,47 @@ impl Event<'_> {
                 name = issuer.map(str::to_owned);
             }
             if name.is_none() && self.text_at("eventName") == Some("UserAuthentication") {
-                name = self.text_at("additionalEventData.UserName").map(str::to_owned);
+                name = self
+                    .text_at("additionalEventData.UserName")
+                    .map(str::to_owned);
             }
             let mut id = self.text_at("userIdentity.principalId").map(str::to_owned);
-            if id.is_none() && identity_type == Some("IdentityCenterUser") && generation >= Generation::V0b97ab02 {
-                id = self.text_at("userIdentity.onBehalfOf.userId").map(str::to_owned);
+            if id.is_none()
+                && identity_type == Some("IdentityCenterUser")
+                && generation >= Generation::V0b97ab02
+            {
+                id = self
+                    .text_at("userIdentity.onBehalfOf.userId")
+                    .map(str::to_owned);
             }
             let session_name = if role_like && generation >= Generation::V0b97ab02 {
-                self.text_at("userIdentity.arn").and_then(session_name_of_arn).map(str::to_owned)
+                self.text_at("userIdentity.arn")
+                    .and_then(session_name_of_arn)
+                    .map(str::to_owned)
             } else {
                 None
             };
-            let mut changes_name = self.text_at("requestParameters.newUserName").map(str::to_owned);
+            let mut changes_name = self
+                .text_at("requestParameters.newUserName")
+                .map(str::to_owned);
             if generation == Generation::V0b97ab02 && session_name.is_some() {
                 changes_name.clone_from(&session_name);
             }
-            UserFields { name, id, changes_name, session_name }
+            UserFields {
+                name,
+                id,
+                changes_name,
+                session_name,
+            }
         })
     }
 
     fn related_users(&self, generation: Generation) -> Vec<&str> {
         fn push<'s>(out: &mut Vec<&'s str>, s: Option<&'s str>) {
-            if let Some(s) = s.filter(|s| !s.is_empty()) {
-                if !out.contains(&s) {
-                    out.push(s);
-                }
+            if let Some(s) = s.filter(|s| !s.is_empty())
+                && !out.contains(&s)
+            {
+                out.push(s);
             }
         }
         let mut out: Vec<&str> = Vec::new();
@@ -423,14 +624,15 @@ impl Event<'_> {
             push(&mut out, self.text_at("requestParameters.newUserName"));
             return out;
         }
-        if generation >= Generation::V02fd8215 {
-            if let Some(session) = user.session_name.as_deref() {
-                push(&mut out, Some(session));
-                if let Some((local, _)) =
-                    session.split_once('@').filter(|(l, _)| !l.is_empty() && generation == Generation::Latest)
-                {
-                    push(&mut out, Some(local));
-                }
+        if generation >= Generation::V02fd8215
+            && let Some(session) = user.session_name.as_deref()
+        {
+            push(&mut out, Some(session));
+            if let Some((local, _)) = session
+                .split_once('@')
+                .filter(|(l, _)| !l.is_empty() && generation == Generation::Latest)
+            {
+                push(&mut out, Some(local));
             }
         }
         push(&mut out, self.text_at("requestParameters.userName"));
@@ -461,11 +663,16 @@ impl Event<'_> {
     fn renames_auth_user_name(&self) -> bool {
         self.text_at("eventName") == Some("UserAuthentication")
             && self.text_at("userIdentity.userName").is_none()
-            && self.text_at("userIdentity.sessionContext.sessionIssuer.userName").is_none()
+            && self
+                .text_at("userIdentity.sessionContext.sessionIssuer.userName")
+                .is_none()
     }
 
     fn timestamp_text(&self) -> Option<&str> {
-        self.cache.timestamp_text.get_or_init(|| self.timestamp().map(crate::time::format_millis)).as_deref()
+        self.cache
+            .timestamp_text
+            .get_or_init(|| self.timestamp().map(crate::time::format_millis))
+            .as_deref()
     }
 
     fn creation_date_text(&self) -> Option<&str> {
@@ -481,7 +688,8 @@ impl Event<'_> {
 
     /// `source.ip`: `sourceIPAddress` when the whole value is an IP address.
     pub fn source_ip(&self) -> Option<&str> {
-        self.text_at("sourceIPAddress").filter(|s| s.parse::<std::net::IpAddr>().is_ok())
+        self.text_at("sourceIPAddress")
+            .filter(|s| s.parse::<std::net::IpAddr>().is_ok())
     }
 
     fn tls_usable(&self) -> bool {
@@ -530,21 +738,30 @@ fn session_name_of_arn(arn: &str) -> Option<&str> {
 }
 
 /// Visits the values of a table field. Returns `true` if the visitor stopped.
-pub(crate) fn visit_field<'e>(ev: &'e Event<'_>, field: EcsField, f: &mut dyn FnMut(Val<'e>) -> bool) -> bool {
+pub(crate) fn visit_field<'e>(
+    ev: &'e Event<'_>,
+    field: EcsField,
+    f: &mut dyn FnMut(Val<'e>) -> bool,
+) -> bool {
     visit_src(ev, &field.def().src, field.generation, f)
 }
 
-fn visit_src<'e>(ev: &'e Event<'_>, src: &Src, generation: Generation, f: &mut dyn FnMut(Val<'e>) -> bool) -> bool {
+fn visit_src<'e>(
+    ev: &'e Event<'_>,
+    src: &Src,
+    generation: Generation,
+    f: &mut dyn FnMut(Val<'e>) -> bool,
+) -> bool {
     let mut one = |v: Option<&'e str>| v.is_some_and(|s| f(Val::Str(s)));
     match *src {
         Src::Copy(path) => visit_copy(ev.doc(), path, f),
         Src::Const(c) => f(Val::Str(c)),
         Src::Timestamp => one(ev.timestamp_text()),
         Src::CreationDate => one(ev.creation_date_text()),
-        Src::AccountId => one(
-            ev.text_at("userIdentity.accountId")
-                .or_else(|| ev.text_at("recipientAccountId").filter(|_| generation >= Generation::V0b97ab02)),
-        ),
+        Src::AccountId => one(ev.text_at("userIdentity.accountId").or_else(|| {
+            ev.text_at("recipientAccountId")
+                .filter(|_| generation >= Generation::V0b97ab02)
+        })),
         Src::ManagementEvent => match ev.doc().get("managementEvent") {
             Some(v) if generation >= Generation::V02fd8215 => {
                 let val = Val::of(v);
@@ -558,37 +775,46 @@ fn visit_src<'e>(ev: &'e Event<'_>, src: &Src, generation: Generation, f: &mut d
             None => false,
         },
         Src::Outcome => one(Some(outcome(ev))),
-        Src::Category => category_entry(ev, generation).is_some_and(|(cats, _)| cats.iter().any(|c| f(Val::Str(c)))),
+        Src::Category => category_entry(ev, generation)
+            .is_some_and(|(cats, _)| cats.iter().any(|c| f(Val::Str(c)))),
         Src::Type => match category_entry(ev, generation) {
             Some((_, types)) => types.iter().any(|t| f(Val::Str(t))),
             None => f(Val::Str("info")),
         },
         Src::UserName => one(ev.user_fields(generation).name.as_deref()),
         Src::UserId => one(ev.user_fields(generation).id.as_deref()),
-        Src::UserEmail => {
-            one(ev.user_fields(generation).name.as_deref().filter(|n| n.find('@').is_some_and(|at| at > 0)))
-        }
+        Src::UserEmail => one(ev
+            .user_fields(generation)
+            .name
+            .as_deref()
+            .filter(|n| n.find('@').is_some_and(|at| at > 0))),
         Src::UserChangesName => one(ev.user_fields(generation).changes_name.as_deref()),
-        Src::RelatedUser => ev.related_users(generation).into_iter().any(|u| f(Val::Str(u))),
+        Src::RelatedUser => ev
+            .related_users(generation)
+            .into_iter()
+            .any(|u| f(Val::Str(u))),
         Src::RelatedIp | Src::SourceIp => one(ev.source_ip()),
         Src::Geo(part) => crate::geoip::visit_geo(ev, part, f),
         Src::Asn(part) => crate::geoip::visit_asn(ev, part, f),
         Src::Java(root) => one(ev.java_string(root)),
         Src::Resource(key) => visit_resources(ev, key, f),
-        Src::TlsProtocol => one(
-            ev.text_at("tlsDetails.tlsVersion")
-                .filter(|_| ev.tls_usable())
-                .and_then(|v| v.split_once('v'))
-                .map(|(protocol, _)| lowercase_protocol(protocol)),
-        ),
-        Src::TlsVersion => {
-            one(ev.text_at("tlsDetails.tlsVersion").filter(|_| ev.tls_usable()).map(|v| v.split_once('v').map_or(v, |(_, ver)| ver)))
-        }
+        Src::TlsProtocol => one(ev
+            .text_at("tlsDetails.tlsVersion")
+            .filter(|_| ev.tls_usable())
+            .and_then(|v| v.split_once('v'))
+            .map(|(protocol, _)| lowercase_protocol(protocol))),
+        Src::TlsVersion => one(ev
+            .text_at("tlsDetails.tlsVersion")
+            .filter(|_| ev.tls_usable())
+            .map(|v| v.split_once('v').map_or(v, |(_, ver)| ver))),
         Src::Tls(key) => {
             if !ev.tls_usable() {
                 return false;
             }
-            ev.doc().get("tlsDetails").and_then(|t| t.get(key)).is_some_and(|v| visit_copy_value(v, f))
+            ev.doc()
+                .get("tlsDetails")
+                .and_then(|t| t.get(key))
+                .is_some_and(|v| visit_copy_value(v, f))
         }
         Src::ConsoleLoginFlag(key) => {
             if ev.text_at("eventName") != Some("ConsoleLogin") {
@@ -603,10 +829,18 @@ fn visit_src<'e>(ev: &'e Event<'_>, src: &Src, generation: Generation, f: &mut d
             if ev.text_at("eventName") != Some("ConsoleLogin") {
                 return false;
             }
-            ev.doc().get("additionalEventData").and_then(|a| a.get("LoginTo")).is_some_and(|v| visit_copy_value(v, f))
+            ev.doc()
+                .get("additionalEventData")
+                .and_then(|a| a.get("LoginTo"))
+                .is_some_and(|v| visit_copy_value(v, f))
         }
-        Src::UserAgent(part) => one(ev.text_at("userAgent").and_then(|ua| crate::useragent::part(ua, part))),
-        Src::ServiceName => one(ev.text_at("eventSource").and_then(|s| s.split('.').next()).filter(|s| !s.is_empty())),
+        Src::UserAgent(part) => one(ev
+            .text_at("userAgent")
+            .and_then(|ua| crate::useragent::part(ua, part))),
+        Src::ServiceName => one(ev
+            .text_at("eventSource")
+            .and_then(|s| s.split('.').next())
+            .filter(|s| !s.is_empty())),
         Src::Since(since, inner) => generation >= since && visit_src(ev, inner, generation, f),
     }
 }
@@ -614,23 +848,30 @@ fn visit_src<'e>(ev: &'e Event<'_>, src: &Src, generation: Generation, f: &mut d
 /// `tls.version_protocol` is lowercased by the pipeline; the protocols CloudTrail reports are
 /// known, so the lowercase form can be a constant.
 fn lowercase_protocol(protocol: &str) -> &str {
-    ["tls", "ssl", "dtls", "quic"].into_iter().find(|p| p.eq_ignore_ascii_case(protocol)).unwrap_or(protocol)
+    ["tls", "ssl", "dtls", "quic"]
+        .into_iter()
+        .find(|p| p.eq_ignore_ascii_case(protocol))
+        .unwrap_or(protocol)
 }
 
 /// `event.outcome` (§3): ConsoleLogin's own result wins; otherwise failure when there is an
 /// error code or message.
 fn outcome(ev: &Event<'_>) -> &'static str {
-    if ev.text_at("eventName") == Some("ConsoleLogin") {
-        if let Some(result) = ev.text_at("responseElements.ConsoleLogin") {
-            return match result.to_ascii_lowercase().as_str() {
-                "success" => "success",
-                "failure" => "failure",
-                _ => "unknown",
-            };
-        }
+    if ev.text_at("eventName") == Some("ConsoleLogin")
+        && let Some(result) = ev.text_at("responseElements.ConsoleLogin")
+    {
+        return match result.to_ascii_lowercase().as_str() {
+            "success" => "success",
+            "failure" => "failure",
+            _ => "unknown",
+        };
     }
     let has = |k: &str| ev.doc().get(k).is_some_and(|v| !javamap::is_dropped(v));
-    if has("errorCode") || has("errorMessage") { "failure" } else { "success" }
+    if has("errorCode") || has("errorMessage") {
+        "failure"
+    } else {
+        "success"
+    }
 }
 
 fn visit_copy<'e>(doc: &'e Value, path: &str, f: &mut dyn FnMut(Val<'e>) -> bool) -> bool {
@@ -651,7 +892,10 @@ fn visit_copy_value<'e>(v: &'e Value, f: &mut dyn FnMut(Val<'e>) -> bool) -> boo
         return false;
     }
     if let Some(arr) = v.as_array() {
-        return arr.iter().filter(|x| !javamap::is_dropped(x)).any(|x| f(Val::of(x)));
+        return arr
+            .iter()
+            .filter(|x| !javamap::is_dropped(x))
+            .any(|x| f(Val::of(x)));
     }
     f(Val::of(v))
 }
@@ -689,16 +933,32 @@ pub fn resources<'e>(ev: &'e Event<'_>) -> Vec<Resource<'e>> {
     let mut keys: Vec<String> = Vec::new();
     let mut entries: Vec<Resource<'e>> = Vec::new();
     for item in items.iter() {
-        let Some(obj) = item.as_object() else { continue };
+        let Some(obj) = item.as_object() else {
+            continue;
+        };
         if javamap::is_dropped(item) {
             continue;
         }
-        let arn = obj.get(&"ARN").or_else(|| obj.get(&"arn")).filter(|v| !javamap::is_dropped(v));
-        let account_id = obj.get(&"accountId").or_else(|| obj.get(&"account_id")).filter(|v| !javamap::is_dropped(v));
+        let arn = obj
+            .get(&"ARN")
+            .or_else(|| obj.get(&"arn"))
+            .filter(|v| !javamap::is_dropped(v));
+        let account_id = obj
+            .get(&"accountId")
+            .or_else(|| obj.get(&"account_id"))
+            .filter(|v| !javamap::is_dropped(v));
         let kind = obj.get(&"type").filter(|v| !javamap::is_dropped(v));
-        let text = |v: Option<&Value>| v.map(|v| Val::of(v).to_text().unwrap_or_default()).unwrap_or_default();
+        let text = |v: Option<&Value>| {
+            v.map(|v| Val::of(v).to_text().unwrap_or_default())
+                .unwrap_or_default()
+        };
         let key = format!("{}_{}_{}", text(arn), text(account_id), text(kind));
-        let res = Resource { arn, account_id, kind, raw: item };
+        let res = Resource {
+            arn,
+            account_id,
+            kind,
+            raw: item,
+        };
         match keys.iter().position(|k| *k == key) {
             // A later duplicate replaces the value but keeps the slot.
             Some(i) => entries[i] = res,
@@ -708,7 +968,10 @@ pub fn resources<'e>(ev: &'e Event<'_>) -> Vec<Resource<'e>> {
             }
         }
     }
-    javamap::hashmap_order(&keys).into_iter().map(|i| entries[i]).collect()
+    javamap::hashmap_order(&keys)
+        .into_iter()
+        .map(|i| entries[i])
+        .collect()
 }
 
 type CatEntry = (&'static [&'static str], &'static [&'static str]);
@@ -737,26 +1000,54 @@ const PROCESS: &[&str] = &["process"];
 /// The categorisation table of pipeline `0b97ab02` (`reference/ecs-mapping.md` §3).
 pub fn category_of(action: &str) -> Option<CatEntry> {
     let entry: CatEntry = match action {
-        "AddUserToGroup" | "AttachGroupPolicy" | "DeleteGroupPolicy" | "DetachGroupPolicy" | "PutGroupPolicy"
-        | "RemoveUserFromGroup" | "UpdateGroup" => (IAM, &["group", "change"]),
-        "AttachUserPolicy" | "ChangePassword" | "CreateAccessKey" | "CreateVirtualMFADevice" | "DeactivateMFADevice"
-        | "DeleteAccessKey" | "DeleteSSHPublicKey" | "DeleteUserPermissionsBoundary" | "DeleteUserPolicy"
-        | "DeleteVirtualMFADevice" | "DetachUserPolicy" | "EnableMFADevice" | "PutUserPermissionsBoundary"
-        | "PutUserPolicy" | "TagUser" | "UntagUser" | "UpdateAccessKey" | "UpdateLoginProfile" | "UpdateSSHPublicKey"
+        "AddUserToGroup"
+        | "AttachGroupPolicy"
+        | "DeleteGroupPolicy"
+        | "DetachGroupPolicy"
+        | "PutGroupPolicy"
+        | "RemoveUserFromGroup"
+        | "UpdateGroup" => (IAM, &["group", "change"]),
+        "AttachUserPolicy"
+        | "ChangePassword"
+        | "CreateAccessKey"
+        | "CreateVirtualMFADevice"
+        | "DeactivateMFADevice"
+        | "DeleteAccessKey"
+        | "DeleteSSHPublicKey"
+        | "DeleteUserPermissionsBoundary"
+        | "DeleteUserPolicy"
+        | "DeleteVirtualMFADevice"
+        | "DetachUserPolicy"
+        | "EnableMFADevice"
+        | "PutUserPermissionsBoundary"
+        | "PutUserPolicy"
+        | "TagUser"
+        | "UntagUser"
+        | "UpdateAccessKey"
+        | "UpdateLoginProfile"
+        | "UpdateSSHPublicKey"
         | "UpdateUser" => (IAM, &["user", "change"]),
         "CreateGroup" => (IAM, &["group", "creation"]),
         "DeleteGroup" => (IAM, &["group", "deletion"]),
         "CreateUser" => (IAM, &["user", "creation"]),
         "DeleteUser" => (IAM, &["user", "deletion"]),
         "CreateKeyPair" => (IAM, &["admin", "creation"]),
-        "SetDefaultPolicyVersion" | "SetSecurityTokenServicePreferences" | "UpdateAccountPasswordPolicy" | "UpdateRole" => {
-            (IAM, &["admin", "change"])
-        }
-        "GetGroup" | "GetGroupPolicy" | "ListAttachedGroupPolicies" | "ListGroupPolicies" | "ListGroups" => {
-            (IAM, &["group", "info"])
-        }
-        "GetUser" | "GetUserPolicy" | "ListAttachedUserPolicies" | "ListGroupsForUser" | "ListUserPolicies"
-        | "ListUsers" | "ListUserTags" => (IAM, &["user", "info"]),
+        "SetDefaultPolicyVersion"
+        | "SetSecurityTokenServicePreferences"
+        | "UpdateAccountPasswordPolicy"
+        | "UpdateRole" => (IAM, &["admin", "change"]),
+        "GetGroup"
+        | "GetGroupPolicy"
+        | "ListAttachedGroupPolicies"
+        | "ListGroupPolicies"
+        | "ListGroups" => (IAM, &["group", "info"]),
+        "GetUser"
+        | "GetUserPolicy"
+        | "ListAttachedUserPolicies"
+        | "ListGroupsForUser"
+        | "ListUserPolicies"
+        | "ListUsers"
+        | "ListUserTags" => (IAM, &["user", "info"]),
         "GetPolicy" | "ListAttachedRolePolicies" | "ListRoles" => (IAM, &["info"]),
         "CreatePolicy" => (IAM, &["creation"]),
         "AttachRolePolicy" => (IAM, &["change"]),
@@ -767,7 +1058,10 @@ pub fn category_of(action: &str) -> Option<CatEntry> {
         "PutObject" => (FILE, &["change"]),
         "DeleteObject" => (FILE, &["delete"]),
         "DescribeInstances" | "DescribeVolumes" | "ListInstanceAssociations" => (HOST, &["info"]),
-        "DescribeSecurityGroups" | "DescribeNetworkInterfaces" | "DescribeVpcs" | "DescribeNetworkAcls"
+        "DescribeSecurityGroups"
+        | "DescribeNetworkInterfaces"
+        | "DescribeVpcs"
+        | "DescribeNetworkAcls"
         | "DescribeLoadBalancers" => (NETWORK, &["info"]),
         "AuthorizeSecurityGroupIngress" => (NETWORK, &["access"]),
         "DescribeRegions" => (API, &["info"]),
@@ -777,9 +1071,11 @@ pub fn category_of(action: &str) -> Option<CatEntry> {
         "Subscribe" => (CONFIGURATION, &["change"]),
         "ListFunctions" => (PACKAGE, &["info"]),
         "ListTables" | "DescribeDBInstances" => (DATABASE, &["info"]),
-        "StartSession" | "CreateControlChannel" | "OpenControlChannel" | "CreateDataChannel" | "OpenDataChannel" => {
-            (SESSION, &["start"])
-        }
+        "StartSession"
+        | "CreateControlChannel"
+        | "OpenControlChannel"
+        | "CreateDataChannel"
+        | "OpenDataChannel" => (SESSION, &["start"]),
         "TerminateSession" => (SESSION, &["end"]),
         "Publish" | "Converse" => (API, &[]),
         "SendCommand" => (PROCESS, &[]),
@@ -847,12 +1143,21 @@ const LEGACY_CATEGORY_ACTIONS: &[&str] = &[
 /// Visits the leaves of `aws.cloudtrail.flattened.<root>.<path>`: every scalar at or below the
 /// path, as a keyword (the flattened type indexes leaves only). Not present when the Java string
 /// is 32766 characters or longer (the pipeline does not keep the flattened copy then).
-pub(crate) fn visit_flattened<'e>(ev: &'e Event<'_>, root: JavaRoot, path: &Path, f: &mut dyn FnMut(Val<'e>) -> bool) -> bool {
-    let Some(text) = ev.java_string(root) else { return false };
+pub(crate) fn visit_flattened<'e>(
+    ev: &'e Event<'_>,
+    root: JavaRoot,
+    path: &Path,
+    f: &mut dyn FnMut(Val<'e>) -> bool,
+) -> bool {
+    let Some(text) = ev.java_string(root) else {
+        return false;
+    };
     if javamap::java_len(text) >= 32766 {
         return false;
     }
-    let Some(base) = ev.doc().get(root.raw_key()) else { return false };
+    let Some(base) = ev.doc().get(root.raw_key()) else {
+        return false;
+    };
     path.visit(base, &mut |node| visit_leaves(node, f))
 }
 
@@ -903,7 +1208,9 @@ pub fn cleaned(v: &Value) -> Option<serde_json::Value> {
         return Some(serde_json::Value::Object(map));
     }
     if let Some(arr) = v.as_array() {
-        return Some(serde_json::Value::Array(arr.iter().filter_map(cleaned).collect()));
+        return Some(serde_json::Value::Array(
+            arr.iter().filter_map(cleaned).collect(),
+        ));
     }
     Some(Val::of(v).to_json())
 }
@@ -953,7 +1260,15 @@ mod tests {
     fn user_fields_follow_the_latest_pipeline() {
         assert_eq!(values(ASSUMED, "user.name"), ["Admin"]);
         assert_eq!(values(ASSUMED, "user.id"), ["AROA1:alice@example.com"]);
-        assert_eq!(values(ASSUMED, "related.user"), ["alice@example.com", "alice", "AROA1:alice@example.com", "Admin"]);
+        assert_eq!(
+            values(ASSUMED, "related.user"),
+            [
+                "alice@example.com",
+                "alice",
+                "AROA1:alice@example.com",
+                "Admin"
+            ]
+        );
         assert!(values(ASSUMED, "user.changes.name").is_empty());
     }
 
@@ -964,8 +1279,17 @@ mod tests {
             // The order the seed 001 DISSECT pattern expects: principal, functionName, statementId, action.
             ["{principal=*, functionName=f, statementId=s, action=lambda:InvokeFunction}"]
         );
-        assert_eq!(values(ASSUMED, "aws.cloudtrail.flattened.request_parameters.principal"), ["*"]);
-        assert_eq!(values(ASSUMED, "aws.cloudtrail.flattened.request_parameters").len(), 4);
+        assert_eq!(
+            values(
+                ASSUMED,
+                "aws.cloudtrail.flattened.request_parameters.principal"
+            ),
+            ["*"]
+        );
+        assert_eq!(
+            values(ASSUMED, "aws.cloudtrail.flattened.request_parameters").len(),
+            4
+        );
     }
 
     #[test]
@@ -979,7 +1303,13 @@ mod tests {
     fn console_login_outcome_comes_from_the_response() {
         let raw = r#"{"eventName":"ConsoleLogin","errorMessage":"Failed authentication","responseElements":{"ConsoleLogin":"Failure"},"additionalEventData":{"MFAUsed":"No","LoginTo":"https://x"}}"#;
         assert_eq!(values(raw, "event.outcome"), ["failure"]);
-        assert_eq!(values(raw, "aws.cloudtrail.console_login.additional_eventdata.mfa_used"), ["false"]);
+        assert_eq!(
+            values(
+                raw,
+                "aws.cloudtrail.console_login.additional_eventdata.mfa_used"
+            ),
+            ["false"]
+        );
         assert_eq!(values(raw, "event.category"), ["authentication"]);
         let ok = r#"{"eventName":"ConsoleLogin","errorCode":"x","responseElements":{"ConsoleLogin":"Success"}}"#;
         assert_eq!(values(ok, "event.outcome"), ["success"]);
@@ -1018,8 +1348,14 @@ mod tests {
 
     #[test]
     fn session_names_come_from_sts_arns_only() {
-        assert_eq!(session_name_of_arn("arn:aws:sts::1:assumed-role/R/i-123"), Some("i-123"));
-        assert_eq!(session_name_of_arn("arn:aws-us-gov:sts::1:assumed-role/R/s"), Some("s"));
+        assert_eq!(
+            session_name_of_arn("arn:aws:sts::1:assumed-role/R/i-123"),
+            Some("i-123")
+        );
+        assert_eq!(
+            session_name_of_arn("arn:aws-us-gov:sts::1:assumed-role/R/s"),
+            Some("s")
+        );
         assert_eq!(session_name_of_arn("arn:aws:iam::1:user/bob"), None);
     }
 }

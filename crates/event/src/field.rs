@@ -26,17 +26,39 @@ impl View {
     /// caller can warn.
     pub fn resolve(self, name: &str) -> Resolved {
         match self {
-            View::Raw => Resolved { field: Field::Raw(Path::parse(name)), ty: FieldType::Object, known: true },
+            View::Raw => Resolved {
+                field: Field::Raw(Path::parse(name)),
+                ty: FieldType::Object,
+                known: true,
+            },
             View::Datadog => match datadog::lookup(name) {
-                DdRef::Derived(d) => Resolved { field: Field::Datadog(d), ty: datadog_type(d), known: true },
-                DdRef::Raw(path) => Resolved { field: Field::Raw(path), ty: FieldType::Object, known: true },
+                DdRef::Derived(d) => Resolved {
+                    field: Field::Datadog(d),
+                    ty: datadog_type(d),
+                    known: true,
+                },
+                DdRef::Raw(path) => Resolved {
+                    field: Field::Raw(path),
+                    ty: FieldType::Object,
+                    known: true,
+                },
             },
             View::Ecs(generation) => match ecs::lookup(name, generation) {
-                Some(EcsRef::Field(f)) => Resolved { field: Field::Ecs(f), ty: f.def().ty, known: true },
-                Some(EcsRef::Flattened { root, path }) => {
-                    Resolved { field: Field::Flattened { root, path }, ty: FieldType::Flattened, known: true }
-                }
-                None => Resolved { field: Field::Missing(name.into()), ty: FieldType::Keyword, known: false },
+                Some(EcsRef::Field(f)) => Resolved {
+                    field: Field::Ecs(f),
+                    ty: f.def().ty,
+                    known: true,
+                },
+                Some(EcsRef::Flattened { root, path }) => Resolved {
+                    field: Field::Flattened { root, path },
+                    ty: FieldType::Flattened,
+                    known: true,
+                },
+                None => Resolved {
+                    field: Field::Missing(name.into()),
+                    ty: FieldType::Keyword,
+                    known: false,
+                },
             },
         }
     }
@@ -131,11 +153,16 @@ impl Field {
             Field::Ecs(f) => f.def().name.to_owned(),
             Field::Flattened { root, path } => {
                 let base = format!("aws.cloudtrail.flattened.{}", root.ecs_name());
-                if path.segments().is_empty() { base } else { format!("{base}.{}", path.dotted()) }
+                if path.segments().is_empty() {
+                    base
+                } else {
+                    format!("{base}.{}", path.dotted())
+                }
             }
-            Field::Datadog(d) => {
-                datadog::DERIVED.iter().find(|(_, f)| f == d).map_or_else(String::new, |(n, _)| (*n).to_owned())
-            }
+            Field::Datadog(d) => datadog::DERIVED
+                .iter()
+                .find(|(_, f)| f == d)
+                .map_or_else(String::new, |(n, _)| (*n).to_owned()),
             Field::Missing(n) => n.to_string(),
         }
     }
@@ -171,12 +198,23 @@ mod tests {
 
     #[test]
     fn each_view_reads_its_own_names() {
-        let ev = Event::parse(r#"{"eventName":"CreateUser","sourceIPAddress":"1.2.3.4"}"#).expect("valid");
-        let text = |view: View, name: &str| view.resolve(name).field.first(&ev).map(|v| v.to_string());
+        let ev = Event::parse(r#"{"eventName":"CreateUser","sourceIPAddress":"1.2.3.4"}"#)
+            .expect("valid");
+        let text =
+            |view: View, name: &str| view.resolve(name).field.first(&ev).map(|v| v.to_string());
         assert_eq!(text(View::Raw, "eventName").as_deref(), Some("CreateUser"));
-        assert_eq!(text(View::ECS, "event.action").as_deref(), Some("CreateUser"));
-        assert_eq!(text(View::Datadog, "@evt.name").as_deref(), Some("CreateUser"));
-        assert_eq!(text(View::Datadog, "@eventName").as_deref(), Some("CreateUser"));
+        assert_eq!(
+            text(View::ECS, "event.action").as_deref(),
+            Some("CreateUser")
+        );
+        assert_eq!(
+            text(View::Datadog, "@evt.name").as_deref(),
+            Some("CreateUser")
+        );
+        assert_eq!(
+            text(View::Datadog, "@eventName").as_deref(),
+            Some("CreateUser")
+        );
         assert_eq!(text(View::ECS, "eventName"), None);
         assert!(!View::ECS.resolve("host.name").known);
         assert_eq!(View::ECS.resolve("source.ip").ty, FieldType::Ip);

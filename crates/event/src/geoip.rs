@@ -20,7 +20,10 @@ pub struct Enrichment {
 
 impl std::fmt::Debug for Enrichment {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Enrichment").field("city", &self.city.is_some()).field("asn", &self.asn.is_some()).finish()
+        f.debug_struct("Enrichment")
+            .field("city", &self.city.is_some())
+            .field("asn", &self.asn.is_some())
+            .finish()
     }
 }
 
@@ -45,22 +48,31 @@ impl Enrichment {
     /// Loads a database and files it as a city or ASN database by its `database_type` metadata
     /// (a type containing `ASN` is an ASN database).
     pub fn add_file(&mut self, path: &Path) -> Result<(), GeoIpError> {
-        let reader = Reader::open_readfile(path)
-            .map_err(|e| GeoIpError { path: path.display().to_string(), reason: e.to_string() })?;
+        let reader = Reader::open_readfile(path).map_err(|e| GeoIpError {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
         self.add_reader(reader);
         Ok(())
     }
 
     /// Adds a database from bytes already in memory.
     pub fn add_bytes(&mut self, bytes: Vec<u8>) -> Result<(), GeoIpError> {
-        let reader =
-            Reader::from_source(bytes).map_err(|e| GeoIpError { path: "<memory>".into(), reason: e.to_string() })?;
+        let reader = Reader::from_source(bytes).map_err(|e| GeoIpError {
+            path: "<memory>".into(),
+            reason: e.to_string(),
+        })?;
         self.add_reader(reader);
         Ok(())
     }
 
     fn add_reader(&mut self, reader: Reader<Vec<u8>>) {
-        if reader.metadata.database_type.to_ascii_uppercase().contains("ASN") {
+        if reader
+            .metadata
+            .database_type
+            .to_ascii_uppercase()
+            .contains("ASN")
+        {
             self.asn = Some(reader);
         } else {
             self.city = Some(reader);
@@ -75,8 +87,14 @@ impl Enrichment {
     /// City-level location of `ip`.
     pub fn location(&self, ip: IpAddr) -> Option<Location> {
         let city: geoip2::City<'_> = self.city.as_ref()?.lookup(ip).ok()??;
-        let en = |names: Option<&std::collections::BTreeMap<&str, &str>>| names.and_then(|n| n.get("en")).map(|s| (*s).to_owned());
-        let country_iso = city.country.as_ref().and_then(|c| c.iso_code).map(str::to_owned);
+        let en = |names: Option<&std::collections::BTreeMap<&str, &str>>| {
+            names.and_then(|n| n.get("en")).map(|s| (*s).to_owned())
+        };
+        let country_iso = city
+            .country
+            .as_ref()
+            .and_then(|c| c.iso_code)
+            .map(str::to_owned);
         let subdivision = city.subdivisions.as_ref().and_then(|s| s.first());
         let region_iso = match (&country_iso, subdivision.and_then(|s| s.iso_code)) {
             (Some(c), Some(s)) => Some(format!("{c}-{s}")),
@@ -85,7 +103,11 @@ impl Enrichment {
         Some(Location {
             city_name: en(city.city.as_ref().and_then(|c| c.names.as_ref())),
             continent_name: en(city.continent.as_ref().and_then(|c| c.names.as_ref())),
-            continent_code: city.continent.as_ref().and_then(|c| c.code).map(str::to_owned),
+            continent_code: city
+                .continent
+                .as_ref()
+                .and_then(|c| c.code)
+                .map(str::to_owned),
             country_name: en(city.country.as_ref().and_then(|c| c.names.as_ref())),
             country_iso_code: country_iso,
             region_name: en(subdivision.and_then(|s| s.names.as_ref())),
@@ -98,7 +120,10 @@ impl Enrichment {
     /// Autonomous system of `ip`.
     pub fn asn(&self, ip: IpAddr) -> Option<Asn> {
         let asn: geoip2::Asn<'_> = self.asn.as_ref()?.lookup(ip).ok()??;
-        Some(Asn { number: asn.autonomous_system_number, organization: asn.autonomous_system_organization.map(str::to_owned) })
+        Some(Asn {
+            number: asn.autonomous_system_number,
+            organization: asn.autonomous_system_organization.map(str::to_owned),
+        })
     }
 }
 
@@ -190,8 +215,14 @@ impl Event<'_> {
     }
 }
 
-pub(crate) fn visit_geo<'e>(ev: &'e Event<'_>, part: GeoPart, f: &mut dyn FnMut(Val<'e>) -> bool) -> bool {
-    let Some(loc) = ev.location() else { return false };
+pub(crate) fn visit_geo<'e>(
+    ev: &'e Event<'_>,
+    part: GeoPart,
+    f: &mut dyn FnMut(Val<'e>) -> bool,
+) -> bool {
+    let Some(loc) = ev.location() else {
+        return false;
+    };
     let text = |s: &'e Option<String>| s.as_deref().map(Val::Str);
     let v = match part {
         GeoPart::CityName => text(&loc.city_name),
@@ -204,14 +235,18 @@ pub(crate) fn visit_geo<'e>(ev: &'e Event<'_>, part: GeoPart, f: &mut dyn FnMut(
         GeoPart::Lat => loc.lat.map(Val::Float),
         GeoPart::Lon => loc.lon.map(Val::Float),
     };
-    v.is_some_and(|v| f(v))
+    v.is_some_and(f)
 }
 
-pub(crate) fn visit_asn<'e>(ev: &'e Event<'_>, part: AsnPart, f: &mut dyn FnMut(Val<'e>) -> bool) -> bool {
+pub(crate) fn visit_asn<'e>(
+    ev: &'e Event<'_>,
+    part: AsnPart,
+    f: &mut dyn FnMut(Val<'e>) -> bool,
+) -> bool {
     let Some(asn) = ev.asn() else { return false };
     let v = match part {
         AsnPart::Number => asn.number.map(|n| Val::Int(i64::from(n))),
         AsnPart::Organization => asn.organization.as_deref().map(Val::Str),
     };
-    v.is_some_and(|v| f(v))
+    v.is_some_and(f)
 }

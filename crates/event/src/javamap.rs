@@ -33,7 +33,9 @@ use sonic_rs::{JsonContainerTrait, JsonValueTrait, Value};
 
 /// Java's `String.hashCode()`: `h = 31 * h + unit` over UTF-16 code units, wrapping.
 pub fn java_hash(s: &str) -> i32 {
-    s.encode_utf16().fold(0i32, |h, unit| h.wrapping_mul(31).wrapping_add(i32::from(unit)))
+    s.encode_utf16().fold(0i32, |h, unit| {
+        h.wrapping_mul(31).wrapping_add(i32::from(unit))
+    })
 }
 
 /// Table size of a `HashMap` that received `n` insertions (initial capacity 16, load factor 0.75).
@@ -56,7 +58,11 @@ pub fn bucket(key: &str, cap: usize) -> usize {
 /// into `keys`, sorted by bucket, ties in insertion order.
 pub fn hashmap_order<S: AsRef<str>>(keys: &[S]) -> Vec<usize> {
     let cap = table_capacity(keys.len());
-    let mut idx: Vec<(usize, usize)> = keys.iter().enumerate().map(|(i, k)| (bucket(k.as_ref(), cap), i)).collect();
+    let mut idx: Vec<(usize, usize)> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (bucket(k.as_ref(), cap), i))
+        .collect();
     idx.sort_unstable();
     idx.into_iter().map(|(_, i)| i).collect()
 }
@@ -270,7 +276,10 @@ mod tests {
                 r#"{"MobileVersion":"No","LoginTo":"https://console.aws.amazon.com/s3/","MFAUsed":"No"}"#,
                 "{LoginTo=https://console.aws.amazon.com/s3/, MobileVersion=No, MFAUsed=No}",
             ),
-            (r#"{"policyArn":"arn:aws:iam::aws:policy/AdministratorAccess","userName":"pwncloud-backdoor-user"}"#, "{policyArn=arn:aws:iam::aws:policy/AdministratorAccess, userName=pwncloud-backdoor-user}"),
+            (
+                r#"{"policyArn":"arn:aws:iam::aws:policy/AdministratorAccess","userName":"pwncloud-backdoor-user"}"#,
+                "{policyArn=arn:aws:iam::aws:policy/AdministratorAccess, userName=pwncloud-backdoor-user}",
+            ),
         ];
         for (json, want) in cases {
             assert_eq!(render_json(json).as_deref(), Some(want), "{json}");
@@ -279,10 +288,19 @@ mod tests {
 
     #[test]
     fn empties_are_dropped_recursively() {
-        assert_eq!(render_json(r#"{"a":null,"b":"","c":{},"d":[],"e":[null,""],"f":{"g":{"h":""}}}"#), None);
+        assert_eq!(
+            render_json(r#"{"a":null,"b":"","c":{},"d":[],"e":[null,""],"f":{"g":{"h":""}}}"#),
+            None
+        );
         assert_eq!(render_json(r#"{"a":null,"b":1}"#).as_deref(), Some("{b=1}"));
-        assert_eq!(render_json(r#"["", "x", null, [], "y"]"#).as_deref(), Some("[x, y]"));
-        assert_eq!(render_json(r#"{"a":false,"b":0}"#).as_deref(), Some("{a=false, b=0}"));
+        assert_eq!(
+            render_json(r#"["", "x", null, [], "y"]"#).as_deref(),
+            Some("[x, y]")
+        );
+        assert_eq!(
+            render_json(r#"{"a":false,"b":0}"#).as_deref(),
+            Some("{a=false, b=0}")
+        );
     }
 
     #[test]
@@ -301,7 +319,13 @@ mod tests {
         assert_eq!(cap, 32);
         let mut expected: Vec<&str> = keys.to_vec();
         expected.sort_by_key(|k| (bucket(k, 32), keys.iter().position(|x| x == k)));
-        let want = format!("{{{}={}, {}={}}}", expected[0], if expected[0] == "zz" { 1 } else { 2 }, expected[1], if expected[1] == "zz" { 1 } else { 2 });
+        let want = format!(
+            "{{{}={}, {}={}}}",
+            expected[0],
+            if expected[0] == "zz" { 1 } else { 2 },
+            expected[1],
+            if expected[1] == "zz" { 1 } else { 2 }
+        );
         assert_eq!(got, want);
     }
 
@@ -353,7 +377,10 @@ mod tests {
 
     impl ModelHashMap {
         fn new() -> Self {
-            ModelHashMap { table: Vec::new(), size: 0 }
+            ModelHashMap {
+                table: Vec::new(),
+                size: 0,
+            }
         }
 
         fn spread(key: &str) -> u32 {
@@ -384,7 +411,11 @@ mod tests {
             let mut table = vec![Vec::new(); old_cap * 2];
             for (j, bucket) in old.into_iter().enumerate() {
                 for (h, k) in bucket {
-                    let slot = if (h as usize) & old_cap == 0 { j } else { j + old_cap };
+                    let slot = if (h as usize) & old_cap == 0 {
+                        j
+                    } else {
+                        j + old_cap
+                    };
                     table[slot].push((h, k));
                 }
             }
@@ -392,7 +423,11 @@ mod tests {
         }
 
         fn keys(&self) -> Vec<String> {
-            self.table.iter().flatten().map(|(_, k)| k.clone()).collect()
+            self.table
+                .iter()
+                .flatten()
+                .map(|(_, k)| k.clone())
+                .collect()
         }
     }
 

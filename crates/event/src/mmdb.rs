@@ -20,7 +20,12 @@ pub enum Value {
 
 /// Shorthand for a map.
 pub fn map(entries: &[(&str, Value)]) -> Value {
-    Value::Map(entries.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect())
+    Value::Map(
+        entries
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect(),
+    )
 }
 
 /// Shorthand for a string.
@@ -147,21 +152,78 @@ pub fn build(database_type: &str, networks: &[(std::net::Ipv4Addr, u8, Value)]) 
     out
 }
 
+/// Where an address is, for [`city`].
+#[derive(Clone, Copy, Debug)]
+pub struct Place<'a> {
+    /// City name.
+    pub city: &'a str,
+    /// Two-letter country code.
+    pub country_iso: &'a str,
+    /// Country name.
+    pub country: &'a str,
+    /// Two-letter continent code.
+    pub continent_code: &'a str,
+    /// Continent name.
+    pub continent: &'a str,
+    /// Subdivision ISO code (without the country).
+    pub region_iso: &'a str,
+    /// Subdivision name.
+    pub region: &'a str,
+    /// Latitude.
+    pub lat: f64,
+    /// Longitude.
+    pub lon: f64,
+}
+
 /// A city record in GeoLite2-City shape.
-pub fn city(city: &str, country_iso: &str, country: &str, continent_code: &str, continent: &str, region_iso: &str, region: &str, lat: f64, lon: f64) -> Value {
+pub fn city(p: &Place<'_>) -> Value {
     let names = |n: &str| map(&[("en", s(n))]);
     map(&[
-        ("city", map(&[("names", names(city))])),
-        ("continent", map(&[("code", s(continent_code)), ("names", names(continent))])),
-        ("country", map(&[("iso_code", s(country_iso)), ("names", names(country))])),
-        ("location", map(&[("latitude", Value::F64(lat)), ("longitude", Value::F64(lon))])),
-        ("subdivisions", Value::Array(vec![map(&[("iso_code", s(region_iso)), ("names", names(region))])])),
+        ("city", map(&[("names", names(p.city))])),
+        (
+            "continent",
+            map(&[("code", s(p.continent_code)), ("names", names(p.continent))]),
+        ),
+        (
+            "country",
+            map(&[("iso_code", s(p.country_iso)), ("names", names(p.country))]),
+        ),
+        (
+            "location",
+            map(&[
+                ("latitude", Value::F64(p.lat)),
+                ("longitude", Value::F64(p.lon)),
+            ]),
+        ),
+        (
+            "subdivisions",
+            Value::Array(vec![map(&[
+                ("iso_code", s(p.region_iso)),
+                ("names", names(p.region)),
+            ])]),
+        ),
     ])
 }
 
+/// Poulsbo, Washington: a place for tests.
+pub const POULSBO: Place<'static> = Place {
+    city: "Poulsbo",
+    country_iso: "US",
+    country: "United States",
+    continent_code: "NA",
+    continent: "North America",
+    region_iso: "WA",
+    region: "Washington",
+    lat: 47.7,
+    lon: -122.6,
+};
+
 /// An ASN record in GeoLite2-ASN shape.
 pub fn asn(number: u32, organization: &str) -> Value {
-    map(&[("autonomous_system_number", Value::U32(number)), ("autonomous_system_organization", s(organization))])
+    map(&[
+        ("autonomous_system_number", Value::U32(number)),
+        ("autonomous_system_organization", s(organization)),
+    ])
 }
 
 #[cfg(test)]
@@ -174,34 +236,85 @@ mod tests {
         let mut e = Enrichment::default();
         let city_db = build(
             "GeoLite2-City",
-            &[("203.0.113.0".parse().expect("ip"), 24, city("Poulsbo", "US", "United States", "NA", "North America", "WA", "Washington", 47.7, -122.6))],
+            &[("203.0.113.0".parse().expect("ip"), 24, city(&POULSBO))],
         );
-        let asn_db = build("GeoLite2-ASN", &[("203.0.113.0".parse().expect("ip"), 24, asn(64_496, "Example Networks"))]);
+        let asn_db = build(
+            "GeoLite2-ASN",
+            &[(
+                "203.0.113.0".parse().expect("ip"),
+                24,
+                asn(64_496, "Example Networks"),
+            )],
+        );
         e.add_bytes(city_db).expect("city db loads");
         e.add_bytes(asn_db).expect("asn db loads");
         Arc::new(e)
     }
 
     fn values(raw: &str, view: View, name: &str) -> Vec<String> {
-        let ev = Event::parse(raw).expect("valid").with_enrichment(Some(enrichment()));
-        view.resolve(name).field.values(&ev).iter().map(|v| v.to_string()).collect()
+        let ev = Event::parse(raw)
+            .expect("valid")
+            .with_enrichment(Some(enrichment()));
+        view.resolve(name)
+            .field
+            .values(&ev)
+            .iter()
+            .map(|v| v.to_string())
+            .collect()
     }
 
     #[test]
     fn ecs_and_datadog_geo_fields_from_a_tiny_database() {
         let raw = r#"{"eventName":"X","sourceIPAddress":"203.0.113.9"}"#;
         assert_eq!(values(raw, View::ECS, "source.geo.city_name"), ["Poulsbo"]);
-        assert_eq!(values(raw, View::ECS, "source.geo.country_iso_code"), ["US"]);
-        assert_eq!(values(raw, View::ECS, "source.geo.region_iso_code"), ["US-WA"]);
+        assert_eq!(
+            values(raw, View::ECS, "source.geo.country_iso_code"),
+            ["US"]
+        );
+        assert_eq!(
+            values(raw, View::ECS, "source.geo.region_iso_code"),
+            ["US-WA"]
+        );
         assert_eq!(values(raw, View::ECS, "source.geo.location.lat"), ["47.7"]);
         assert_eq!(values(raw, View::ECS, "source.as.number"), ["64496"]);
-        assert_eq!(values(raw, View::ECS, "source.as.organization.name"), ["Example Networks"]);
-        assert_eq!(values(raw, View::Datadog, "@network.client.geoip.country.name"), ["United States"]);
-        assert_eq!(values(raw, View::Datadog, "@network.client.geoip.city.name"), ["Poulsbo"]);
+        assert_eq!(
+            values(raw, View::ECS, "source.as.organization.name"),
+            ["Example Networks"]
+        );
+        assert_eq!(
+            values(raw, View::Datadog, "@network.client.geoip.country.name"),
+            ["United States"]
+        );
+        assert_eq!(
+            values(raw, View::Datadog, "@network.client.geoip.city.name"),
+            ["Poulsbo"]
+        );
         // Outside the database's networks, and for non-IP addresses: nothing.
-        assert!(values(r#"{"sourceIPAddress":"198.51.100.1"}"#, View::ECS, "source.geo.city_name").is_empty());
-        assert!(values(r#"{"sourceIPAddress":"AWS Internal"}"#, View::ECS, "source.as.number").is_empty());
-        let doc = crate::document(&Event::parse(raw).expect("valid").with_enrichment(Some(enrichment())), View::ECS);
-        assert_eq!(doc["source"]["geo"]["location"], serde_json::json!({"lat": 47.7, "lon": -122.6}));
+        assert!(
+            values(
+                r#"{"sourceIPAddress":"198.51.100.1"}"#,
+                View::ECS,
+                "source.geo.city_name"
+            )
+            .is_empty()
+        );
+        assert!(
+            values(
+                r#"{"sourceIPAddress":"AWS Internal"}"#,
+                View::ECS,
+                "source.as.number"
+            )
+            .is_empty()
+        );
+        let doc = crate::document(
+            &Event::parse(raw)
+                .expect("valid")
+                .with_enrichment(Some(enrichment())),
+            View::ECS,
+        );
+        assert_eq!(
+            doc["source"]["geo"]["location"],
+            serde_json::json!({"lat": 47.7, "lon": -122.6})
+        );
     }
 }

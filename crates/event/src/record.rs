@@ -4,8 +4,8 @@ use crate::Enrichment;
 use crate::value::Path;
 use sonic_rs::{JsonContainerTrait, JsonValueTrait, Value};
 use std::borrow::Cow;
-use std::sync::OnceLock;
 use std::sync::Arc;
+use std::sync::OnceLock;
 
 /// Where a record came from: an input (by index into the run's list of inputs) and its 1-based
 /// record number within that input.
@@ -34,12 +34,22 @@ pub enum Classified {
     Other(&'static str),
 }
 
-const RECORD_KEYS: [&str; 5] = ["eventName", "eventSource", "eventTime", "eventVersion", "eventID"];
+const RECORD_KEYS: [&str; 5] = [
+    "eventName",
+    "eventSource",
+    "eventTime",
+    "eventVersion",
+    "eventID",
+];
 
 /// Decides what a parsed JSON document is.
 pub fn classify(doc: Value) -> Classified {
     let Some(obj) = doc.as_object() else {
-        return Classified::Other(if doc.is_array() { "a JSON array inside an array" } else { "not a JSON object" });
+        return Classified::Other(if doc.is_array() {
+            "a JSON array inside an array"
+        } else {
+            "not a JSON object"
+        });
     };
     if RECORD_KEYS.iter().any(|k| obj.contains_key(k)) {
         return Classified::Record(doc);
@@ -90,7 +100,13 @@ pub(crate) struct Cache {
 impl<'a> Event<'a> {
     /// An event from its raw text and parsed document.
     pub fn new(raw: Cow<'a, str>, doc: Value, origin: Origin) -> Event<'a> {
-        Event { raw, doc, origin, enrichment: None, cache: Cache::default() }
+        Event {
+            raw,
+            doc,
+            origin,
+            enrichment: None,
+            cache: Cache::default(),
+        }
     }
 
     /// Parses `raw` (one CloudTrail record) into an event. For tests and small tools; inputs go
@@ -129,7 +145,12 @@ impl<'a> Event<'a> {
 
     /// `eventTime`, parsed. `None` when absent or not ISO 8601.
     pub fn timestamp(&self) -> Option<jiff::Timestamp> {
-        *self.cache.timestamp.get_or_init(|| self.doc.get("eventTime").and_then(|v| v.as_str()).and_then(crate::time::parse_iso8601))
+        *self.cache.timestamp.get_or_init(|| {
+            self.doc
+                .get("eventTime")
+                .and_then(|v| v.as_str())
+                .and_then(crate::time::parse_iso8601)
+        })
     }
 
     /// Event time in milliseconds since the epoch.
@@ -161,7 +182,10 @@ impl<'a> Event<'a> {
 
 impl std::fmt::Debug for Event<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Event").field("origin", &self.origin).field("raw", &self.raw).finish()
+        f.debug_struct("Event")
+            .field("origin", &self.origin)
+            .field("raw", &self.raw)
+            .finish()
     }
 }
 
@@ -183,11 +207,20 @@ mod tests {
     #[test]
     fn classifies_the_shapes_users_have() {
         assert_eq!(kind(r#"{"eventName":"X"}"#), "record");
-        assert_eq!(kind(r#"{"foo":1,"Records":[{"eventName":"X"},{"eventName":"Y"}]}"#), "wrapper:2");
-        assert_eq!(kind(r#"{"awsAccountId":"1","digestStartTime":"x","digestS3Object":"y"}"#), "digest");
+        assert_eq!(
+            kind(r#"{"foo":1,"Records":[{"eventName":"X"},{"eventName":"Y"}]}"#),
+            "wrapper:2"
+        );
+        assert_eq!(
+            kind(r#"{"awsAccountId":"1","digestStartTime":"x","digestS3Object":"y"}"#),
+            "digest"
+        );
         assert_eq!(kind(r#"{"event":{"original":"{}"}}"#), "ecs:{}");
         assert_eq!(kind(r#"{"event.original":"{}"}"#), "ecs:{}");
-        assert_eq!(kind(r#"{"_index":"x","_source":{"event":{"original":"{\"a\":1}"}}}"#), r#"ecs:{"a":1}"#);
+        assert_eq!(
+            kind(r#"{"_index":"x","_source":{"event":{"original":"{\"a\":1}"}}}"#),
+            r#"ecs:{"a":1}"#
+        );
         assert!(kind(r#"{"hello":"world"}"#).starts_with("other:"));
         assert!(kind(r#"42"#).starts_with("other:"));
     }

@@ -49,15 +49,25 @@ mod tests {
     fn parses_what_elasticsearch_accepts() {
         let cases = [
             ("2019-10-02T22:12:29Z", Some("2019-10-02T22:12:29.000Z")),
-            ("2019-10-02T22:12:29.123456Z", Some("2019-10-02T22:12:29.123Z")),
-            ("2019-10-02T22:12:29+02:00", Some("2019-10-02T20:12:29.000Z")),
+            (
+                "2019-10-02T22:12:29.123456Z",
+                Some("2019-10-02T22:12:29.123Z"),
+            ),
+            (
+                "2019-10-02T22:12:29+02:00",
+                Some("2019-10-02T20:12:29.000Z"),
+            ),
             ("2019-10-02T22:12:29", Some("2019-10-02T22:12:29.000Z")),
             ("20131102T010628Z", None),
             ("yesterday", None),
             ("", None),
         ];
         for (input, want) in cases {
-            assert_eq!(parse_iso8601(input).map(format_millis).as_deref(), want, "{input}");
+            assert_eq!(
+                parse_iso8601(input).map(format_millis).as_deref(),
+                want,
+                "{input}"
+            );
         }
     }
 }

@@ -48,35 +48,51 @@ const BROWSERS: &[(&str, &str)] = &[
 fn version_after<'a>(ua: &'a str, marker: &str) -> Option<&'a str> {
     let start = ua.find(marker)? + marker.len();
     let rest = &ua[start..];
-    let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '.')).unwrap_or(rest.len());
+    let end = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.'))
+        .unwrap_or(rest.len());
     (end > 0).then(|| &rest[..end])
 }
 
 /// One part of the agent's classification; `None` when the part is unknown.
 pub fn part(ua: &str, which: UaPart) -> Option<&str> {
     let trimmed = ua.trim_start_matches('[');
-    let product = PRODUCTS.iter().find(|(prefix, _)| trimmed.starts_with(prefix));
+    let product = PRODUCTS
+        .iter()
+        .find(|(prefix, _)| trimmed.starts_with(prefix));
     match which {
         UaPart::Name => Some(match product {
             Some((_, name)) => name,
             None => BROWSERS
                 .iter()
-                .find(|(marker, _)| ua.contains(marker) && (marker != &"Version/" || ua.contains("Safari/")))
+                .find(|(marker, _)| {
+                    ua.contains(marker) && (marker != &"Version/" || ua.contains("Safari/"))
+                })
                 .map_or("Other", |(_, name)| name),
         }),
         UaPart::Version => match product {
             Some((prefix, _)) => version_after(trimmed, prefix),
             None => BROWSERS
                 .iter()
-                .find(|(marker, _)| ua.contains(marker) && (marker != &"Version/" || ua.contains("Safari/")))
+                .find(|(marker, _)| {
+                    ua.contains(marker) && (marker != &"Version/" || ua.contains("Safari/"))
+                })
                 .and_then(|(marker, _)| version_after(ua, marker)),
         },
         UaPart::OsName => {
             let lower = ua.to_ascii_lowercase();
-            [("windows", "Windows"), ("mac os x", "Mac OS X"), ("darwin", "Mac OS X"), ("macos", "Mac OS X"), ("linux", "Linux"), ("android", "Android"), ("iphone", "iOS")]
-                .into_iter()
-                .find(|(needle, _)| lower.contains(needle))
-                .map(|(_, name)| name)
+            [
+                ("windows", "Windows"),
+                ("mac os x", "Mac OS X"),
+                ("darwin", "Mac OS X"),
+                ("macos", "Mac OS X"),
+                ("linux", "Linux"),
+                ("android", "Android"),
+                ("iphone", "iOS"),
+            ]
+            .into_iter()
+            .find(|(needle, _)| lower.contains(needle))
+            .map(|(_, name)| name)
         }
     }
 }
@@ -88,11 +104,36 @@ mod tests {
     #[test]
     fn classifies_cloudtrail_agents() {
         let cases = [
-            ("aws-cli/2.18.17 md/awscrt#0.22.0 ua/2.0 os/linux#6.8.0", "aws-cli", Some("2.18.17"), Some("Linux")),
-            ("[aws-cli/1.11.10 Python/2.7.8 Linux/3.2.45]", "aws-cli", Some("1.11.10"), Some("Linux")),
-            ("aws-sdk-go/1.55.5 (go1.23.8; windows; amd64)", "aws-sdk-go", Some("1.55.5"), Some("Windows")),
-            ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36", "Chrome", Some("131.0.0.0"), Some("Windows")),
-            ("Mozilla/5.0 (Windows NT 6.1; WOW64; rv:24.0) Gecko/20100101 Firefox/24.0", "Firefox", Some("24.0"), Some("Windows")),
+            (
+                "aws-cli/2.18.17 md/awscrt#0.22.0 ua/2.0 os/linux#6.8.0",
+                "aws-cli",
+                Some("2.18.17"),
+                Some("Linux"),
+            ),
+            (
+                "[aws-cli/1.11.10 Python/2.7.8 Linux/3.2.45]",
+                "aws-cli",
+                Some("1.11.10"),
+                Some("Linux"),
+            ),
+            (
+                "aws-sdk-go/1.55.5 (go1.23.8; windows; amd64)",
+                "aws-sdk-go",
+                Some("1.55.5"),
+                Some("Windows"),
+            ),
+            (
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+                "Chrome",
+                Some("131.0.0.0"),
+                Some("Windows"),
+            ),
+            (
+                "Mozilla/5.0 (Windows NT 6.1; WOW64; rv:24.0) Gecko/20100101 Firefox/24.0",
+                "Firefox",
+                Some("24.0"),
+                Some("Windows"),
+            ),
             ("signin.amazonaws.com", "Other", None, None),
         ];
         for (ua, name, version, os) in cases {

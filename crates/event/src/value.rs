@@ -98,7 +98,8 @@ impl<'a> Val<'a> {
             Val::Bool(b) => serde_json::Value::Bool(b),
             Val::Int(i) => serde_json::Value::from(i),
             Val::UInt(u) => serde_json::Value::from(u),
-            Val::Float(f) => serde_json::Number::from_f64(f).map_or(serde_json::Value::Null, serde_json::Value::Number),
+            Val::Float(f) => serde_json::Number::from_f64(f)
+                .map_or(serde_json::Value::Null, serde_json::Value::Number),
             Val::Str(s) => serde_json::Value::String(s.to_owned()),
             Val::Json(v) => sonic_to_serde(v),
         }
@@ -148,13 +149,21 @@ pub struct Path {
 impl Path {
     /// Splits `dotted` at `.`. An empty string is the root.
     pub fn parse(dotted: &str) -> Path {
-        let segments = if dotted.is_empty() { Vec::new() } else { dotted.split('.').map(Box::from).collect() };
-        Path { segments: segments.into_boxed_slice() }
+        let segments = if dotted.is_empty() {
+            Vec::new()
+        } else {
+            dotted.split('.').map(Box::from).collect()
+        };
+        Path {
+            segments: segments.into_boxed_slice(),
+        }
     }
 
     /// A path from ready-made segments.
     pub fn from_segments<I: IntoIterator<Item = S>, S: Into<Box<str>>>(segments: I) -> Path {
-        Path { segments: segments.into_iter().map(Into::into).collect() }
+        Path {
+            segments: segments.into_iter().map(Into::into).collect(),
+        }
     }
 
     /// The segments.
@@ -191,17 +200,22 @@ impl Path {
     }
 }
 
-fn visit_path<'a>(node: &'a Value, path: &[Box<str>], flatten_leaf: bool, f: &mut dyn FnMut(&'a Value) -> bool) -> bool {
+fn visit_path<'a>(
+    node: &'a Value,
+    path: &[Box<str>],
+    flatten_leaf: bool,
+    f: &mut dyn FnMut(&'a Value) -> bool,
+) -> bool {
     let Some((head, rest)) = path.split_first() else {
-        if flatten_leaf {
-            if let Some(arr) = node.as_array() {
-                return arr.iter().any(|item| visit_leaf(item, f));
-            }
+        if flatten_leaf && let Some(arr) = node.as_array() {
+            return arr.iter().any(|item| visit_leaf(item, f));
         }
         return f(node);
     };
     if let Some(arr) = node.as_array() {
-        return arr.iter().any(|item| visit_path(item, path, flatten_leaf, f));
+        return arr
+            .iter()
+            .any(|item| visit_path(item, path, flatten_leaf, f));
     }
     match node.as_object() {
         Some(obj) => match obj.get(&&**head) {
@@ -248,8 +262,14 @@ mod tests {
 
     #[test]
     fn text_forms_follow_json() {
-        let v: Value = sonic_rs::from_str(r#"[true, 12, 1.5, 1e3, "s", {"k":[1]}]"#).expect("valid");
-        let texts: Vec<String> = v.as_array().expect("array").iter().map(|n| Val::of(n).to_string()).collect();
+        let v: Value =
+            sonic_rs::from_str(r#"[true, 12, 1.5, 1e3, "s", {"k":[1]}]"#).expect("valid");
+        let texts: Vec<String> = v
+            .as_array()
+            .expect("array")
+            .iter()
+            .map(|n| Val::of(n).to_string())
+            .collect();
         assert_eq!(texts, ["true", "12", "1.5", "1000.0", "s", r#"{"k":[1]}"#]);
     }
 

@@ -20,7 +20,10 @@ const FIXTURES: &[(&str, Generation)] = &[
     ("test-assume-role-json", Generation::V0f775e78),
     ("test-stop-configuration-recorder", Generation::V0f775e78),
     ("test-attach-user-policy-json", Generation::Latest),
-    ("test-authorize-security-group-ingress-json", Generation::V0b97ab02),
+    (
+        "test-authorize-security-group-ingress-json",
+        Generation::V0b97ab02,
+    ),
     ("test-us-gov-arn", Generation::V02fd8215),
     // Commit 17c5e852 sits between 0f775e78 and 0b97ab02 for the fields compared here (IAM-user
     // events only: no role session name, table entries identical).
@@ -59,7 +62,11 @@ fn flatten(prefix: &str, v: &Value, out: &mut BTreeMap<String, Value>) {
     match v {
         Value::Object(map) => {
             for (k, v) in map {
-                let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
                 flatten(&key, v, out);
             }
         }
@@ -86,9 +93,11 @@ fn every_fixture_field_matches_byte_for_byte() {
     let mut fields = 0;
     let mut failures = Vec::new();
     for (name, generation) in FIXTURES {
-        let log = std::fs::read_to_string(corpus().join(format!("{name}.log"))).expect("fixture log is readable");
+        let log = std::fs::read_to_string(corpus().join(format!("{name}.log")))
+            .expect("fixture log is readable");
         let expected: Value = serde_json::from_str(
-            &std::fs::read_to_string(corpus().join(format!("{name}.log-expected.json"))).expect("expected file"),
+            &std::fs::read_to_string(corpus().join(format!("{name}.log-expected.json")))
+                .expect("expected file"),
         )
         .expect("expected file is JSON");
         let expected: Vec<&Map<String, Value>> = expected["expected"]
@@ -100,30 +109,59 @@ fn every_fixture_field_matches_byte_for_byte() {
             .filter(|d| d.get("event").and_then(|e| e.get("original")).is_some())
             .collect();
         let lines: Vec<&str> = log.lines().filter(|l| !l.trim().is_empty()).collect();
-        assert_eq!(lines.len(), expected.len(), "{name}: one expected document per line");
+        assert_eq!(
+            lines.len(),
+            expected.len(),
+            "{name}: one expected document per line"
+        );
         for (line, want) in lines.iter().zip(expected) {
-            assert_eq!(want["event"]["original"].as_str(), Some(*line), "{name}: event.original is the line");
+            assert_eq!(
+                want["event"]["original"].as_str(),
+                Some(*line),
+                "{name}: event.original is the line"
+            );
             let ev = Event::parse(line).expect("fixture line parses");
             // The one fixture with an input config: `_conf.retain: minimal`.
-            let retain = if name.ends_with("-minimal") { Retain::Minimal } else { Retain::All };
+            let retain = if name.ends_with("-minimal") {
+                Retain::Minimal
+            } else {
+                Retain::All
+            };
             let got = compared(&document_with(&ev, View::Ecs(*generation), retain));
             let want = compared(&Value::Object(want.clone()));
-            for key in want.keys().chain(got.keys()).collect::<std::collections::BTreeSet<_>>() {
+            for key in want
+                .keys()
+                .chain(got.keys())
+                .collect::<std::collections::BTreeSet<_>>()
+            {
                 fields += 1;
                 if want.get(key) != got.get(key) {
-                    failures.push(format!("{name} [{}] {key}:\n   want {:?}\n    got {:?}", ev_id(line), want.get(key), got.get(key)));
+                    failures.push(format!(
+                        "{name} [{}] {key}:\n   want {:?}\n    got {:?}",
+                        ev_id(line),
+                        want.get(key),
+                        got.get(key)
+                    ));
                 }
             }
             documents += 1;
         }
     }
-    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert_eq!(documents, 17, "documents compared");
     assert!(fields > 500, "fields compared: {fields}");
 }
 
 fn ev_id(line: &str) -> String {
-    serde_json::from_str::<Value>(line).ok().and_then(|v| v["eventID"].as_str().map(str::to_owned)).unwrap_or_default()
+    serde_json::from_str::<Value>(line)
+        .ok()
+        .and_then(|v| v["eventID"].as_str().map(str::to_owned))
+        .unwrap_or_default()
 }
 
 #[test]
@@ -132,14 +170,26 @@ fn every_parameters_string_matches_the_hashmap_model() {
     let mut checked = 0;
     for (name, _) in FIXTURES {
         let log = std::fs::read_to_string(corpus().join(format!("{name}.log"))).expect("log");
-        let expected: Value =
-            serde_json::from_str(&std::fs::read_to_string(corpus().join(format!("{name}.log-expected.json"))).expect("exp"))
-                .expect("json");
-        let docs: Vec<&Value> = expected["expected"].as_array().expect("array").iter().filter(|d| d["event"]["original"].is_string()).collect();
+        let expected: Value = serde_json::from_str(
+            &std::fs::read_to_string(corpus().join(format!("{name}.log-expected.json")))
+                .expect("exp"),
+        )
+        .expect("json");
+        let docs: Vec<&Value> = expected["expected"]
+            .as_array()
+            .expect("array")
+            .iter()
+            .filter(|d| d["event"]["original"].is_string())
+            .collect();
         for (line, want) in log.lines().filter(|l| !l.trim().is_empty()).zip(docs) {
             let ev = Event::parse(line).expect("parses");
             let got = document(&ev, View::ECS);
-            for key in ["request_parameters", "response_elements", "additional_eventdata", "service_event_details"] {
+            for key in [
+                "request_parameters",
+                "response_elements",
+                "additional_eventdata",
+                "service_event_details",
+            ] {
                 let w = &want["aws"]["cloudtrail"][key];
                 if w.is_string() {
                     assert_eq!(&got["aws"]["cloudtrail"][key], w, "{name} {key}");
@@ -148,5 +198,8 @@ fn every_parameters_string_matches_the_hashmap_model() {
             }
         }
     }
-    assert_eq!(checked, 29, "the reference counts 29 parameter strings in the fixtures");
+    assert_eq!(
+        checked, 29,
+        "the reference counts 29 parameter strings in the fixtures"
+    );
 }

@@ -66,16 +66,26 @@ pub fn expand(args: &[String]) -> (Vec<Input>, Vec<InputError>) {
     for arg in args {
         if arg == "-" {
             let id = inputs.len() as u32;
-            inputs.push(Input { id, location: Location::Stdin, size: None });
+            inputs.push(Input {
+                id,
+                location: Location::Stdin,
+                size: None,
+            });
             continue;
         }
         let first = inputs.len();
-        walk(Path::new(arg), &mut inputs, &mut errors, &mut seen_dirs, true);
+        walk(
+            Path::new(arg),
+            &mut inputs,
+            &mut errors,
+            &mut seen_dirs,
+            true,
+        );
         // CloudTrail's S3 layout groups files by account and region, so a plain walk visits
         // one region's whole history before the next. Files named as CloudTrail names them
         // carry their delivery time: visit those in time order, so events arrive nearly in
         // time order and the reorder buffer of stateful rules stays small.
-        inputs[first..].sort_by(|a, b| delivery_key(a).cmp(&delivery_key(b)));
+        inputs[first..].sort_by_key(delivery_key);
     }
     for (i, input) in inputs.iter_mut().enumerate() {
         input.id = i as u32;
@@ -87,24 +97,46 @@ pub fn expand(args: &[String]) -> (Vec<Input>, Vec<InputError>) {
 /// (`<account>_CloudTrail_<region>_20230710T1145Z_<random>.json.gz`), then the path; files
 /// with other names keep path order, before the CloudTrail ones.
 fn delivery_key(input: &Input) -> (String, String) {
-    let Location::File(path) = &input.location else { return (String::new(), String::new()) };
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let Location::File(path) = &input.location else {
+        return (String::new(), String::new());
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let stamp = name
         .split('_')
-        .find(|part| part.len() == 14 && part.as_bytes()[8] == b'T' && part.ends_with('Z') && part[..8].bytes().all(|b| b.is_ascii_digit()))
+        .find(|part| {
+            part.len() == 14
+                && part.as_bytes()[8] == b'T'
+                && part.ends_with('Z')
+                && part[..8].bytes().all(|b| b.is_ascii_digit())
+        })
         .filter(|_| name.contains("_CloudTrail_"))
         .unwrap_or("")
         .to_owned();
     (stamp, path.display().to_string())
 }
 
-fn walk(path: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<InputError>, seen: &mut HashSet<PathBuf>, explicit: bool) {
-    let err = |reason: String| InputError { source: path.display().to_string(), record: None, reason };
+fn walk(
+    path: &Path,
+    inputs: &mut Vec<Input>,
+    errors: &mut Vec<InputError>,
+    seen: &mut HashSet<PathBuf>,
+    explicit: bool,
+) {
+    let err = |reason: String| InputError {
+        source: path.display().to_string(),
+        record: None,
+        reason,
+    };
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) => {
             errors.push(err(match e.kind() {
-                io::ErrorKind::NotFound if std::fs::symlink_metadata(path).is_ok() => "broken symbolic link".to_owned(),
+                io::ErrorKind::NotFound if std::fs::symlink_metadata(path).is_ok() => {
+                    "broken symbolic link".to_owned()
+                }
                 io::ErrorKind::NotFound => "no such file or directory".to_owned(),
                 _ => e.to_string(),
             }));
@@ -113,7 +145,11 @@ fn walk(path: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<InputError>, seen
     };
     if meta.is_file() {
         let id = inputs.len() as u32;
-        inputs.push(Input { id, location: Location::File(path.to_path_buf()), size: Some(meta.len()) });
+        inputs.push(Input {
+            id,
+            location: Location::File(path.to_path_buf()),
+            size: Some(meta.len()),
+        });
         return;
     }
     if !meta.is_dir() {
@@ -125,7 +161,9 @@ fn walk(path: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<InputError>, seen
     match std::fs::canonicalize(path) {
         Ok(canonical) => {
             if !seen.insert(canonical) {
-                errors.push(err("directory already visited (symbolic link loop); skipped".to_owned()));
+                errors.push(err(
+                    "directory already visited (symbolic link loop); skipped".to_owned(),
+                ));
                 return;
             }
         }
@@ -183,7 +221,10 @@ pub fn decompress(raw: Box<dyn Read + Send>) -> io::Result<(Box<dyn Read + Send>
     let mut buffered = BufReader::with_capacity(256 << 10, raw);
     let head = buffered.fill_buf()?;
     if head.len() >= 2 && head[0] == 0x1f && head[1] == 0x8b {
-        Ok((Box::new(flate2::bufread::MultiGzDecoder::new(buffered)), Compression::Gzip))
+        Ok((
+            Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
+            Compression::Gzip,
+        ))
     } else {
         Ok((Box::new(buffered), Compression::None))
     }
@@ -200,7 +241,13 @@ mod tests {
         let root = dir.path();
         std::fs::create_dir_all(root.join("b/sub")).expect("mkdir");
         std::fs::create_dir_all(root.join("a")).expect("mkdir");
-        for f in ["b/sub/2.json", "b/1.json", "a/z.json", ".hidden.json", "b/.DS_Store"] {
+        for f in [
+            "b/sub/2.json",
+            "b/1.json",
+            "a/z.json",
+            ".hidden.json",
+            "b/.DS_Store",
+        ] {
             std::fs::write(root.join(f), "{}").expect("write");
         }
         #[cfg(unix)]
@@ -210,15 +257,26 @@ mod tests {
         let names: Vec<String> = inputs
             .iter()
             .map(|i| match &i.location {
-                Location::File(p) => p.strip_prefix(root).expect("under root").display().to_string(),
+                Location::File(p) => p
+                    .strip_prefix(root)
+                    .expect("under root")
+                    .display()
+                    .to_string(),
                 Location::Stdin => "-".into(),
             })
             .collect();
         assert_eq!(names, ["a/z.json", "b/1.json", "b/sub/2.json", "-"]);
-        assert_eq!(inputs.iter().map(|i| i.id).collect::<Vec<_>>(), [0, 1, 2, 3]);
+        assert_eq!(
+            inputs.iter().map(|i| i.id).collect::<Vec<_>>(),
+            [0, 1, 2, 3]
+        );
         let reasons: Vec<String> = errors.iter().map(|e| e.reason.clone()).collect();
         assert!(reasons.iter().any(|r| r.contains("loop")), "{reasons:?}");
-        assert!(errors.iter().any(|e| e.source == missing && e.reason == "no such file or directory"));
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.source == missing && e.reason == "no such file or directory")
+        );
     }
 
     #[test]

@@ -171,7 +171,12 @@ struct Chunk {
 
 /// Runs the pipeline over `inputs`, calling `consume` on the caller's thread with every
 /// delivery in input order.
-pub fn run<P: Processor>(inputs: &[Input], processor: &P, options: &Options, mut consume: impl FnMut(Delivery<P::Out>)) {
+pub fn run<P: Processor>(
+    inputs: &[Input],
+    processor: &P,
+    options: &Options,
+    mut consume: impl FnMut(Delivery<P::Out>),
+) {
     let threads = options.threads.max(1);
     let (work_tx, work_rx) = bounded::<(Unit, Sender<Delivery<P::Out>>)>(threads * 2);
     let (order_tx, order_rx) = bounded::<Receiver<Delivery<P::Out>>>(threads * 4);
@@ -197,7 +202,12 @@ pub fn run<P: Processor>(inputs: &[Input], processor: &P, options: &Options, mut
     });
 }
 
-fn produce<O: Send>(inputs: &[Input], options: &Options, work: &Sender<(Unit, Sender<Delivery<O>>)>, order: &Sender<Receiver<Delivery<O>>>) {
+fn produce<O: Send>(
+    inputs: &[Input],
+    options: &Options,
+    work: &Sender<(Unit, Sender<Delivery<O>>)>,
+    order: &Sender<Receiver<Delivery<O>>>,
+) {
     let submit = |unit: Unit| -> bool {
         let (tx, rx) = bounded(4);
         order.send(rx).is_ok() && work.send((unit, tx)).is_ok()
@@ -207,7 +217,11 @@ fn produce<O: Send>(inputs: &[Input], options: &Options, work: &Sender<(Unit, Se
             Location::Stdin => true,
             Location::File(_) => input.size.is_some_and(|s| s > options.chunk_threshold),
         };
-        let ok = if large { split_large(input, options, &submit) } else { submit(Unit::File(input.clone())) };
+        let ok = if large {
+            split_large(input, options, &submit)
+        } else {
+            submit(Unit::File(input.clone()))
+        };
         if !ok {
             return;
         }
@@ -216,13 +230,25 @@ fn produce<O: Send>(inputs: &[Input], options: &Options, work: &Sender<(Unit, Se
 
 /// Splits a large input on the producer thread into chunks of framed records.
 fn split_large(input: &Input, options: &Options, submit: &dyn Fn(Unit) -> bool) -> bool {
-    let mut summary = InputSummary { input: input.id, bytes: input.size.unwrap_or(0), ..InputSummary::default() };
-    let empty_chunk = || Chunk { input: input.clone(), data: Vec::new(), records: Vec::new(), skipped: Vec::new(), last: None };
+    let mut summary = InputSummary {
+        input: input.id,
+        bytes: input.size.unwrap_or(0),
+        ..InputSummary::default()
+    };
+    let empty_chunk = || Chunk {
+        input: input.clone(),
+        data: Vec::new(),
+        records: Vec::new(),
+        skipped: Vec::new(),
+        last: None,
+    };
     let (reader, compression) = match open(input) {
         Ok(r) => r,
         Err(e) => {
             let mut chunk = empty_chunk();
-            chunk.skipped.push((0, SplitError::Garbage(format!("cannot read: {e}"))));
+            chunk
+                .skipped
+                .push((0, SplitError::Garbage(format!("cannot read: {e}"))));
             chunk.last = Some(summary);
             return submit(Unit::Chunk(chunk));
         }
@@ -250,9 +276,13 @@ fn split_large(input: &Input, options: &Options, submit: &dyn Fn(Unit) -> bool) 
         return false;
     }
     match result {
-        Err(e) => chunk.skipped.push((0, SplitError::Garbage(read_error(e, compression)))),
+        Err(e) => chunk
+            .skipped
+            .push((0, SplitError::Garbage(read_error(e, compression)))),
         Ok(()) if splitter.format() == Some(Format::Empty) => {
-            chunk.skipped.push((0, SplitError::Garbage("empty input: no records".into())));
+            chunk
+                .skipped
+                .push((0, SplitError::Garbage("empty input: no records".into())));
         }
         Ok(()) => {}
     }
@@ -290,7 +320,11 @@ struct Decoder<'p, P: Processor> {
 impl<P: Processor> Decoder<'_, P> {
     fn error(&mut self, record: Option<u64>, reason: String) {
         self.flush();
-        let _ = self.tx.send(Delivery::Error(InputError { source: self.input.name(), record, reason }));
+        let _ = self.tx.send(Delivery::Error(InputError {
+            source: self.input.name(),
+            record,
+            reason,
+        }));
     }
 
     fn flush(&mut self) {
@@ -311,12 +345,18 @@ impl<P: Processor> Decoder<'_, P> {
     }
 
     fn event(&mut self, ev: Event<'_>) {
-        if self.options.track_time {
-            if let Some(t) = ev.time_millis() {
-                self.time_range = Some(self.time_range.map_or((t, t), |(lo, hi)| (lo.min(t), hi.max(t))));
-            }
+        if self.options.track_time
+            && let Some(t) = ev.time_millis()
+        {
+            self.time_range = Some(
+                self.time_range
+                    .map_or((t, t), |(lo, hi)| (lo.min(t), hi.max(t))),
+            );
         }
-        self.processor.process(ev.with_enrichment(self.options.enrichment.clone()), &mut self.outputs);
+        self.processor.process(
+            ev.with_enrichment(self.options.enrichment.clone()),
+            &mut self.outputs,
+        );
         self.events_in_batch += 1;
         if self.events_in_batch as usize >= self.options.batch_records {
             self.flush();
@@ -325,14 +365,27 @@ impl<P: Processor> Decoder<'_, P> {
 
     /// Parses and classifies one framed record.
     fn record(&mut self, number: u64, bytes: &[u8]) {
-        let origin = Origin { source: self.input.id, record: number };
+        let origin = Origin {
+            source: self.input.id,
+            record: number,
+        };
         let text = match std::str::from_utf8(bytes) {
             Ok(t) => t,
-            Err(e) => return self.error(Some(number), format!("invalid UTF-8 at byte {}", e.valid_up_to())),
+            Err(e) => {
+                return self.error(
+                    Some(number),
+                    format!("invalid UTF-8 at byte {}", e.valid_up_to()),
+                );
+            }
         };
         let doc: sonic_rs::Value = match sonic_rs::from_str(text) {
             Ok(d) => d,
-            Err(e) => return self.error(Some(number), format!("invalid JSON: {}", first_line(&e.to_string()))),
+            Err(e) => {
+                return self.error(
+                    Some(number),
+                    format!("invalid JSON: {}", first_line(&e.to_string())),
+                );
+            }
         };
         match classify(doc) {
             Classified::Record(doc) => self.event(Event::new(Cow::Borrowed(text), doc, origin)),
@@ -341,27 +394,51 @@ impl<P: Processor> Decoder<'_, P> {
                 for doc in records {
                     let raw = sonic_rs::to_string(&doc).unwrap_or_default();
                     match classify(doc) {
-                        Classified::Record(doc) => self.event(Event::new(Cow::Owned(raw), doc, origin)),
-                        _ => self.error(Some(number), "an element of `Records` is not a CloudTrail record".into()),
+                        Classified::Record(doc) => {
+                            self.event(Event::new(Cow::Owned(raw), doc, origin))
+                        }
+                        _ => self.error(
+                            Some(number),
+                            "an element of `Records` is not a CloudTrail record".into(),
+                        ),
                     }
                 }
             }
             Classified::Digest => self.digests_in_batch += 1,
-            Classified::Other(why) => self.error(Some(number), format!("not a CloudTrail record: {why}")),
+            Classified::Other(why) => {
+                self.error(Some(number), format!("not a CloudTrail record: {why}"))
+            }
         }
     }
 
     /// A record carried as text inside an Elastic document (`event.original`).
     fn nested(&mut self, number: u64, origin: Origin, original: String) {
         if crate::split::nesting_exceeds(original.as_bytes(), self.options.limits.max_depth) {
-            return self.error(Some(number), format!("event.original nests deeper than {} levels", self.options.limits.max_depth));
+            return self.error(
+                Some(number),
+                format!(
+                    "event.original nests deeper than {} levels",
+                    self.options.limits.max_depth
+                ),
+            );
         }
         match sonic_rs::from_str::<sonic_rs::Value>(&original) {
             Ok(doc) => match classify(doc) {
-                Classified::Record(doc) => self.event(Event::new(Cow::Owned(original), doc, origin)),
-                _ => self.error(Some(number), "event.original is not a CloudTrail record".into()),
+                Classified::Record(doc) => {
+                    self.event(Event::new(Cow::Owned(original), doc, origin))
+                }
+                _ => self.error(
+                    Some(number),
+                    "event.original is not a CloudTrail record".into(),
+                ),
             },
-            Err(e) => self.error(Some(number), format!("event.original is not valid JSON: {}", first_line(&e.to_string()))),
+            Err(e) => self.error(
+                Some(number),
+                format!(
+                    "event.original is not valid JSON: {}",
+                    first_line(&e.to_string())
+                ),
+            ),
         }
     }
 
@@ -384,7 +461,12 @@ impl<P: Processor> Decoder<'_, P> {
     }
 }
 
-fn decoder<'p, P: Processor>(processor: &'p P, options: &'p Options, tx: &'p Sender<Delivery<P::Out>>, input: &'p Input) -> Decoder<'p, P> {
+fn decoder<'p, P: Processor>(
+    processor: &'p P,
+    options: &'p Options,
+    tx: &'p Sender<Delivery<P::Out>>,
+    input: &'p Input,
+) -> Decoder<'p, P> {
     Decoder {
         processor,
         options,
@@ -394,15 +476,26 @@ fn decoder<'p, P: Processor>(processor: &'p P, options: &'p Options, tx: &'p Sen
         events_in_batch: 0,
         digests_in_batch: 0,
         time_range: None,
-        summary: InputSummary { input: input.id, bytes: input.size.unwrap_or(0), ..InputSummary::default() },
+        summary: InputSummary {
+            input: input.id,
+            bytes: input.size.unwrap_or(0),
+            ..InputSummary::default()
+        },
     }
 }
 
-fn decode_file<P: Processor>(input: &Input, processor: &P, options: &Options, tx: &Sender<Delivery<P::Out>>) {
+fn decode_file<P: Processor>(
+    input: &Input,
+    processor: &P,
+    options: &Options,
+    tx: &Sender<Delivery<P::Out>>,
+) {
     let mut dec = decoder(processor, options, tx, input);
     let file = match &input.location {
         Location::File(p) => std::fs::File::open(p),
-        Location::Stdin => Err(std::io::Error::other("standard input is read by the producer")),
+        Location::Stdin => Err(std::io::Error::other(
+            "standard input is read by the producer",
+        )),
     };
     let opened = file.and_then(|f| decompress(Box::new(f)));
     let (reader, compression) = match opened {
@@ -424,14 +517,27 @@ fn decode_file<P: Processor>(input: &Input, processor: &P, options: &Options, tx
     dec.summary.format = splitter.format();
     match result {
         Err(e) => dec.error(None, read_error(e, compression)),
-        Ok(()) if splitter.format() == Some(Format::Empty) => dec.error(None, "empty input: no records".into()),
+        Ok(()) if splitter.format() == Some(Format::Empty) => {
+            dec.error(None, "empty input: no records".into())
+        }
         Ok(()) => {}
     }
     dec.finish();
 }
 
-fn decode_chunk<P: Processor>(chunk: Chunk, processor: &P, options: &Options, tx: &Sender<Delivery<P::Out>>) {
-    let Chunk { input, data, records, skipped, last } = chunk;
+fn decode_chunk<P: Processor>(
+    chunk: Chunk,
+    processor: &P,
+    options: &Options,
+    tx: &Sender<Delivery<P::Out>>,
+) {
+    let Chunk {
+        input,
+        data,
+        records,
+        skipped,
+        last,
+    } = chunk;
     let mut dec = decoder(processor, options, tx, &input);
     // Deliver records and skips in record order.
     let mut skipped = skipped.into_iter().peekable();

@@ -64,7 +64,10 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_record_bytes: DEFAULT_MAX_RECORD_BYTES, max_depth: DEFAULT_MAX_DEPTH }
+        Limits {
+            max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
+            max_depth: DEFAULT_MAX_DEPTH,
+        }
     }
 }
 
@@ -84,7 +87,10 @@ pub enum SplitError {
 impl std::fmt::Display for SplitError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            SplitError::TooLarge(n) => write!(f, "record of {n} bytes exceeds the record size limit (--max-record-bytes)"),
+            SplitError::TooLarge(n) => write!(
+                f,
+                "record of {n} bytes exceeds the record size limit (--max-record-bytes)"
+            ),
             SplitError::TooDeep(d) => write!(f, "record nests deeper than {d} levels"),
             SplitError::Truncated => f.write_str("input ends inside this record (truncated file?)"),
             SplitError::Garbage(what) => f.write_str(what),
@@ -189,7 +195,10 @@ impl ValueScan {
             }
             let b = buf[i];
             if self.scalar {
-                if matches!(b, b',' | b']' | b'}' | b' ' | b'\t' | b'\r' | b'\n' | b'[' | b'{' | b'"') {
+                if matches!(
+                    b,
+                    b',' | b']' | b'}' | b' ' | b'\t' | b'\r' | b'\n' | b'[' | b'{' | b'"'
+                ) {
                     return ScanResult::End(i);
                 }
                 i += 1;
@@ -227,7 +236,11 @@ impl ValueScan {
 impl Splitter {
     /// A splitter with these limits.
     pub fn new(limits: Limits) -> Splitter {
-        Splitter { limits, format: None, io_error: None }
+        Splitter {
+            limits,
+            format: None,
+            io_error: None,
+        }
     }
 
     /// The detected format (after [`Splitter::run`]).
@@ -237,7 +250,11 @@ impl Splitter {
 
     /// Reads `input` to the end, calling `sink` for every item. `sink` returns `false` to stop
     /// early. I/O errors end the run and are returned; items already delivered stay delivered.
-    pub fn run<R: Read>(&mut self, mut input: R, sink: &mut dyn FnMut(Item<'_>) -> bool) -> io::Result<()> {
+    pub fn run<R: Read>(
+        &mut self,
+        mut input: R,
+        sink: &mut dyn FnMut(Item<'_>) -> bool,
+    ) -> io::Result<()> {
         let mut buf: Vec<u8> = Vec::with_capacity(READ_CHUNK);
         let mut eof = false;
         let mut pos = 0usize; // next unconsumed byte
@@ -264,7 +281,8 @@ impl Splitter {
             match mode {
                 Mode::Start => {
                     // Need a window to decide the format: the first line, or enough bytes.
-                    if !eof && memchr(b'\n', &buf[pos..]).is_none() && buf.len() - pos < READ_CHUNK {
+                    if !eof && memchr(b'\n', &buf[pos..]).is_none() && buf.len() - pos < READ_CHUNK
+                    {
                         compact(&mut buf, &mut pos);
                         eof = self.fill(&mut input, &mut buf);
                         if !eof || pos < buf.len() {
@@ -275,7 +293,10 @@ impl Splitter {
                         // Not a JSON document at all (text, binary): one problem for the whole
                         // input rather than one per line.
                         let what = describe_garbage(&buf[pos..]);
-                        sink(Item::Skipped(0, SplitError::Garbage(format!("{what}; input skipped"))));
+                        sink(Item::Skipped(
+                            0,
+                            SplitError::Garbage(format!("{what}; input skipped")),
+                        ));
                         return match self.io_error.take() {
                             Some(e) => Err(e),
                             None => Ok(()),
@@ -292,14 +313,23 @@ impl Splitter {
                 }
                 Mode::Elements if b == b']' => {
                     pos += 1;
-                    mode = if self.format == Some(Format::Records) { Mode::WrapperTail } else { Mode::TopLevel };
+                    mode = if self.format == Some(Format::Records) {
+                        Mode::WrapperTail
+                    } else {
+                        Mode::TopLevel
+                    };
                     continue;
                 }
                 Mode::WrapperTail => {
                     // Skip the rest of the wrapper object up to its closing brace. Keys after
                     // `Records` are not records.
-                    let mut scan = ValueScan { depth: 1, started: true, ..ValueScan::default() };
-                    let consumed = self.skip_value(&mut input, &mut buf, &mut pos, &mut eof, &mut scan)?;
+                    let mut scan = ValueScan {
+                        depth: 1,
+                        started: true,
+                        ..ValueScan::default()
+                    };
+                    let consumed =
+                        self.skip_value(&mut input, &mut buf, &mut pos, &mut eof, &mut scan)?;
                     if !consumed {
                         break;
                     }
@@ -329,7 +359,10 @@ impl Splitter {
             }
             // A value at `pos` (top-level or array element).
             number += 1;
-            if !matches!(b, b'{' | b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n') {
+            if !matches!(
+                b,
+                b'{' | b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n'
+            ) {
                 let what = describe_garbage(&buf[pos..]);
                 let resumed = self.resync(&mut input, &mut buf, &mut pos, &mut eof)?;
                 if !sink(Item::Skipped(number, SplitError::Garbage(what))) || !resumed {
@@ -370,7 +403,10 @@ impl Splitter {
                 ScanResult::End(end) => {
                     *pos = end;
                     let item = if oversized {
-                        Item::Skipped(number, SplitError::TooLarge(skipped_bytes + (end - start) as u64))
+                        Item::Skipped(
+                            number,
+                            SplitError::TooLarge(skipped_bytes + (end - start) as u64),
+                        )
                     } else if scan.max_depth_seen > self.limits.max_depth {
                         Item::Skipped(number, SplitError::TooDeep(self.limits.max_depth))
                     } else {
@@ -382,7 +418,9 @@ impl Splitter {
                     *pos = nl + 1;
                     return Ok(sink(Item::Skipped(
                         number,
-                        SplitError::Garbage("a line ends inside a JSON string (truncated or corrupt record)".into()),
+                        SplitError::Garbage(
+                            "a line ends inside a JSON string (truncated or corrupt record)".into(),
+                        ),
                     )));
                 }
                 ScanResult::More => {
@@ -407,7 +445,11 @@ impl Splitter {
                             // A scalar runs to the end of the input.
                             return Ok(sink(Item::Record(number, trim_ascii_end(buf))));
                         }
-                        let err = if oversized { SplitError::TooLarge(skipped_bytes) } else { SplitError::Truncated };
+                        let err = if oversized {
+                            SplitError::TooLarge(skipped_bytes)
+                        } else {
+                            SplitError::Truncated
+                        };
                         return Ok(sink(Item::Skipped(number, err)));
                     }
                     *eof = self.fill(input, buf);
@@ -434,7 +476,10 @@ impl Splitter {
                 let end = searched + off;
                 *pos = end + 1;
                 if skipped > 0 {
-                    return Ok(sink(Item::Skipped(number, SplitError::TooLarge(skipped + (end - start) as u64))));
+                    return Ok(sink(Item::Skipped(
+                        number,
+                        SplitError::TooLarge(skipped + (end - start) as u64),
+                    )));
                 }
                 let line = trim_ascii_end(&buf[start..end]);
                 if let Some(depth) = too_deep(line, self.limits.max_depth) {
@@ -455,7 +500,10 @@ impl Splitter {
             if *eof {
                 *pos = buf.len();
                 if skipped > 0 {
-                    return Ok(sink(Item::Skipped(number, SplitError::TooLarge(skipped + buf.len() as u64))));
+                    return Ok(sink(Item::Skipped(
+                        number,
+                        SplitError::TooLarge(skipped + buf.len() as u64),
+                    )));
                 }
                 let line = trim_ascii_end(&buf[start..]);
                 if let Some(depth) = too_deep(line, self.limits.max_depth) {
@@ -499,7 +547,13 @@ impl Splitter {
     }
 
     /// Skips to the start of the next line. Returns false at EOF.
-    fn resync<R: Read>(&mut self, input: &mut R, buf: &mut Vec<u8>, pos: &mut usize, eof: &mut bool) -> io::Result<bool> {
+    fn resync<R: Read>(
+        &mut self,
+        input: &mut R,
+        buf: &mut Vec<u8>,
+        pos: &mut usize,
+        eof: &mut bool,
+    ) -> io::Result<bool> {
         loop {
             if let Some(off) = memchr(b'\n', &buf[*pos..]) {
                 *pos += off + 1;
@@ -627,7 +681,9 @@ fn detect(window: &[u8], eof: bool) -> (Mode, Format) {
         Some(b'{') => {
             // NDJSON when the first line is a complete value and another value follows on the
             // next line.
-            let Some(nl) = memchr(b'\n', window) else { return (Mode::TopLevel, Format::Concatenated) };
+            let Some(nl) = memchr(b'\n', window) else {
+                return (Mode::TopLevel, Format::Concatenated);
+            };
             let mut scan = ValueScan::default();
             let complete = matches!(scan.scan(&window[..nl], 0), ScanResult::End(end) if window[end..nl].iter().all(u8::is_ascii_whitespace));
             let rest = &window[nl + 1..];
@@ -644,8 +700,18 @@ fn detect(window: &[u8], eof: bool) -> (Mode, Format) {
 
 fn describe_garbage(b: &[u8]) -> String {
     let head: Vec<u8> = b.iter().take(16).copied().collect();
-    if head.iter().any(|c| !c.is_ascii() || (c.is_ascii_control() && !c.is_ascii_whitespace())) {
-        format!("binary data, not JSON (starts with bytes {})", head.iter().take(8).map(|c| format!("{c:02x}")).collect::<Vec<_>>().join(" "))
+    if head
+        .iter()
+        .any(|c| !c.is_ascii() || (c.is_ascii_control() && !c.is_ascii_whitespace()))
+    {
+        format!(
+            "binary data, not JSON (starts with bytes {})",
+            head.iter()
+                .take(8)
+                .map(|c| format!("{c:02x}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        )
     } else {
         format!("not JSON: starts with {:?}", String::from_utf8_lossy(&head))
     }
@@ -661,12 +727,15 @@ mod tests {
         s.run(input, &mut |item| {
             out.push(match item {
                 Item::Record(n, b) => format!("{n}:{}", String::from_utf8_lossy(b)),
-                Item::Skipped(n, e) => format!("{n}!{}", match e {
-                    SplitError::TooLarge(_) => "large".into(),
-                    SplitError::TooDeep(_) => "deep".into(),
-                    SplitError::Truncated => "truncated".into(),
-                    SplitError::Garbage(_) => "garbage".to_string(),
-                }),
+                Item::Skipped(n, e) => format!(
+                    "{n}!{}",
+                    match e {
+                        SplitError::TooLarge(_) => "large".into(),
+                        SplitError::TooDeep(_) => "deep".into(),
+                        SplitError::Truncated => "truncated".into(),
+                        SplitError::Garbage(_) => "garbage".to_string(),
+                    }
+                ),
             });
             true
         })
@@ -680,62 +749,153 @@ mod tests {
 
     #[test]
     fn detects_every_container() {
-        assert_eq!(d(r#"{"Records":[{"a":1},{"b":[2,3]}]}"#), (Some(Format::Records), vec![r#"1:{"a":1}"#.into(), r#"2:{"b":[2,3]}"#.into()]));
-        assert_eq!(d("{\"a\":1}\n{\"b\":2}\n\n{\"c\":3}"), (Some(Format::Ndjson), vec![r#"1:{"a":1}"#.into(), r#"2:{"b":2}"#.into(), r#"3:{"c":3}"#.into()]));
-        assert_eq!(d(" [ {\"a\":1} , {\"b\":\"]\"} ] "), (Some(Format::Array), vec![r#"1:{"a":1}"#.into(), r#"2:{"b":"]"}"#.into()]));
-        assert_eq!(d("{\n  \"a\": \"x}\"\n}\n"), (Some(Format::Concatenated), vec!["1:{\n  \"a\": \"x}\"\n}".into()]));
+        assert_eq!(
+            d(r#"{"Records":[{"a":1},{"b":[2,3]}]}"#),
+            (
+                Some(Format::Records),
+                vec![r#"1:{"a":1}"#.into(), r#"2:{"b":[2,3]}"#.into()]
+            )
+        );
+        assert_eq!(
+            d("{\"a\":1}\n{\"b\":2}\n\n{\"c\":3}"),
+            (
+                Some(Format::Ndjson),
+                vec![
+                    r#"1:{"a":1}"#.into(),
+                    r#"2:{"b":2}"#.into(),
+                    r#"3:{"c":3}"#.into()
+                ]
+            )
+        );
+        assert_eq!(
+            d(" [ {\"a\":1} , {\"b\":\"]\"} ] "),
+            (
+                Some(Format::Array),
+                vec![r#"1:{"a":1}"#.into(), r#"2:{"b":"]"}"#.into()]
+            )
+        );
+        assert_eq!(
+            d("{\n  \"a\": \"x}\"\n}\n"),
+            (
+                Some(Format::Concatenated),
+                vec!["1:{\n  \"a\": \"x}\"\n}".into()]
+            )
+        );
         assert_eq!(d("   \n "), (Some(Format::Empty), vec![]));
         assert_eq!(d(""), (Some(Format::Empty), vec![]));
     }
 
     #[test]
     fn records_wrapper_tail_and_concatenation() {
-        let (f, items) = d("{ \"Records\" : [{\"a\":1}], \"other\": {\"x\": [1]}}\n{\"Records\":[{\"b\":2}]}");
+        let (f, items) =
+            d("{ \"Records\" : [{\"a\":1}], \"other\": {\"x\": [1]}}\n{\"Records\":[{\"b\":2}]}");
         assert_eq!(f, Some(Format::Records));
-        assert_eq!(items, vec![r#"1:{"a":1}"#.to_string(), r#"2:{"b":2}"#.to_string()]);
+        assert_eq!(
+            items,
+            vec![r#"1:{"a":1}"#.to_string(), r#"2:{"b":2}"#.to_string()]
+        );
     }
 
     #[test]
     fn escaped_quotes_and_brackets_inside_strings() {
         let (_, items) = d(r#"[{"a":"say \"}\" [ and \\"},{"b":1}]"#);
-        assert_eq!(items, vec![r#"1:{"a":"say \"}\" [ and \\"}"#.to_string(), r#"2:{"b":1}"#.to_string()]);
+        assert_eq!(
+            items,
+            vec![
+                r#"1:{"a":"say \"}\" [ and \\"}"#.to_string(),
+                r#"2:{"b":1}"#.to_string()
+            ]
+        );
     }
 
     #[test]
     fn truncated_last_record_is_reported() {
         let (_, items) = d(r#"{"Records":[{"a":1},{"b":"#);
-        assert_eq!(items, vec![r#"1:{"a":1}"#.to_string(), "2!truncated".to_string()]);
+        assert_eq!(
+            items,
+            vec![r#"1:{"a":1}"#.to_string(), "2!truncated".to_string()]
+        );
     }
 
     #[test]
     fn corrupt_ndjson_line_does_not_swallow_the_rest() {
         let (_, items) = d("{\"a\":1}\n{\"b\": \"broken\n{\"c\":3}\n");
-        assert_eq!(items, vec![r#"1:{"a":1}"#.to_string(), r#"2:{"b": "broken"#.to_string(), r#"3:{"c":3}"#.to_string()]);
+        assert_eq!(
+            items,
+            vec![
+                r#"1:{"a":1}"#.to_string(),
+                r#"2:{"b": "broken"#.to_string(),
+                r#"3:{"c":3}"#.to_string()
+            ]
+        );
     }
 
     #[test]
     fn binary_garbage_is_skipped_line_by_line() {
-        let (_, items) = split(b"{\"a\":1}\n\x00\x01\x02garbage\n{\"b\":1}", Limits::default());
-        assert_eq!(items, vec![r#"1:{"a":1}"#.to_string(), "2!garbage".to_string(), r#"3:{"b":1}"#.to_string()]);
+        let (_, items) = split(
+            b"{\"a\":1}\n\x00\x01\x02garbage\n{\"b\":1}",
+            Limits::default(),
+        );
+        assert_eq!(
+            items,
+            vec![
+                r#"1:{"a":1}"#.to_string(),
+                "2!garbage".to_string(),
+                r#"3:{"b":1}"#.to_string()
+            ]
+        );
         // A file that does not start like JSON is one problem, not one per line.
-        let (_, items) = split(b"\x89PNG\r\n\x1a\n\x00\x00\nmore\nlines\n", Limits::default());
+        let (_, items) = split(
+            b"\x89PNG\r\n\x1a\n\x00\x00\nmore\nlines\n",
+            Limits::default(),
+        );
         assert_eq!(items, vec!["0!garbage".to_string()]);
     }
 
     #[test]
     fn limits_skip_without_buffering() {
-        let limits = Limits { max_record_bytes: 64, max_depth: 8 };
+        let limits = Limits {
+            max_record_bytes: 64,
+            max_depth: 8,
+        };
         let big = format!("[{{\"a\":\"{}\"}},{{\"b\":1}}]", "x".repeat(5 << 20));
         let (_, items) = split(big.as_bytes(), limits);
-        assert_eq!(items, vec!["1!large".to_string(), r#"2:{"b":1}"#.to_string()]);
+        assert_eq!(
+            items,
+            vec!["1!large".to_string(), r#"2:{"b":1}"#.to_string()]
+        );
 
-        let deep = format!("[{}{}, {{\"ok\":1}}]", "[".repeat(100_000), "]".repeat(100_000));
-        let (_, items) = split(deep.as_bytes(), Limits { max_record_bytes: 1 << 30, max_depth: 8 });
-        assert_eq!(items, vec!["1!deep".to_string(), r#"2:{"ok":1}"#.to_string()]);
+        let deep = format!(
+            "[{}{}, {{\"ok\":1}}]",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        let (_, items) = split(
+            deep.as_bytes(),
+            Limits {
+                max_record_bytes: 1 << 30,
+                max_depth: 8,
+            },
+        );
+        assert_eq!(
+            items,
+            vec!["1!deep".to_string(), r#"2:{"ok":1}"#.to_string()]
+        );
 
-        let deep_line = format!("{{\"a\":1}}\n{{\"x\":{}1{}}}\n{{\"b\":2}}\n", "[".repeat(50), "]".repeat(50));
+        let deep_line = format!(
+            "{{\"a\":1}}\n{{\"x\":{}1{}}}\n{{\"b\":2}}\n",
+            "[".repeat(50),
+            "]".repeat(50)
+        );
         let (_, items) = split(deep_line.as_bytes(), limits);
-        assert_eq!(items, vec![r#"1:{"a":1}"#.to_string(), "2!deep".to_string(), r#"3:{"b":2}"#.to_string()]);
+        assert_eq!(
+            items,
+            vec![
+                r#"1:{"a":1}"#.to_string(),
+                "2!deep".to_string(),
+                r#"3:{"b":2}"#.to_string()
+            ]
+        );
     }
 
     #[test]
@@ -753,6 +913,14 @@ mod tests {
     #[test]
     fn scalars_in_arrays_are_framed_as_values() {
         let (_, items) = d("[1, \"s\", {\"a\":2}, true]");
-        assert_eq!(items, vec!["1:1".to_string(), "2:\"s\"".to_string(), r#"3:{"a":2}"#.to_string(), "4:true".to_string()]);
+        assert_eq!(
+            items,
+            vec![
+                "1:1".to_string(),
+                "2:\"s\"".to_string(),
+                r#"3:{"a":2}"#.to_string(),
+                "4:true".to_string()
+            ]
+        );
     }
 }

@@ -6,7 +6,11 @@ use trailhound_event::Event;
 use trailhound_ingest::{Delivery, Format, Options, Processor, Tally, expand, run};
 
 fn corpus(sub: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/cloudtrail").join(sub).display().to_string()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/corpus/cloudtrail")
+        .join(sub)
+        .display()
+        .to_string()
 }
 
 /// Collects each event's eventID, so tests can check order and completeness.
@@ -25,7 +29,10 @@ fn hunt(paths: &[String], threads: usize) -> (Tally, Vec<String>, Vec<String>) {
     let mut tally = Tally::default();
     let mut ids = Vec::new();
     let mut problems = Vec::new();
-    let options = Options { threads, ..Options::default() };
+    let options = Options {
+        threads,
+        ..Options::default()
+    };
     run(&inputs, &Ids, &options, |d| {
         tally.observe(&d);
         match d {
@@ -42,10 +49,21 @@ fn invictus_s3_delivery_files_decode_completely() {
     let (tally, ids, problems) = hunt(&[corpus("invictus-aws-dataset")], 2);
     // SOURCE.md sits beside the logs: one problem for the whole file, the logs all decode.
     assert_eq!(problems.len(), 1, "{problems:?}");
-    assert!(problems[0].ends_with("SOURCE.md: not JSON: starts with \"# invictus-aws-d\"; input skipped"), "{}", problems[0]);
-    assert_eq!((tally.inputs, tally.input_errors, tally.skipped_records), (56, 1, 0));
+    assert!(
+        problems[0]
+            .ends_with("SOURCE.md: not JSON: starts with \"# invictus-aws-d\"; input skipped"),
+        "{}",
+        problems[0]
+    );
+    assert_eq!(
+        (tally.inputs, tally.input_errors, tally.skipped_records),
+        (56, 1, 0)
+    );
     assert_eq!(tally.events, 2900);
-    assert_eq!(tally.per_format, BTreeMap::from([((Format::Records, false), 2900)]));
+    assert_eq!(
+        tally.per_format,
+        BTreeMap::from([((Format::Records, false), 2900)])
+    );
     assert_eq!(ids.len(), 2900);
 }
 
@@ -55,15 +73,26 @@ fn traildiscover_examples_decode_completely() {
     assert!(problems.is_empty(), "{problems:?}");
     assert_eq!(tally.inputs, 584);
     assert_eq!(tally.events, 563);
-    let arrays = tally.per_format.get(&(Format::Array, false)).copied().unwrap_or(0);
-    let singles = tally.per_format.get(&(Format::Concatenated, false)).copied().unwrap_or(0);
+    let arrays = tally
+        .per_format
+        .get(&(Format::Array, false))
+        .copied()
+        .unwrap_or(0);
+    let singles = tally
+        .per_format
+        .get(&(Format::Concatenated, false))
+        .copied()
+        .unwrap_or(0);
     assert_eq!((arrays, singles), (543, 20));
     assert_eq!(ids.len(), 563);
 }
 
 #[test]
 fn output_order_does_not_depend_on_thread_count() {
-    let paths = [corpus("invictus-aws-dataset/CloudTrail"), corpus("traildiscover/logExamples")];
+    let paths = [
+        corpus("invictus-aws-dataset/CloudTrail"),
+        corpus("traildiscover/logExamples"),
+    ];
     let (_, one, _) = hunt(&paths, 1);
     let (_, two, _) = hunt(&paths, 2);
     let (_, four, _) = hunt(&paths, 4);

@@ -2,7 +2,8 @@
 //!
 //! A Datadog rule is a JSON object of the security monitoring API
 //! (`GET /api/v2/security_monitoring/rules`) that embeds three small languages. This crate reads
-//! all of them; evaluating rules over events is left to the engine.
+//! all of them, compiles searches to the engine's predicate IR over CloudTrail events, and turns
+//! rules into plain-data plans for the stateful engine (which counts, learns and opens signals).
 //!
 //! | Module | Reads | Main entry points |
 //! |---|---|---|
@@ -11,6 +12,10 @@
 //! | [`condition`] | case conditions (`cases[].condition`) | [`parse_condition`], [`Condition::eval`] |
 //! | [`template`] | notification messages and titles (`message`, `name`) | [`parse_template`], [`render`] |
 //! | [`tags`] | rule tags (`tactic:`, `technique:`, `security:`, ...) | [`RuleTags`] |
+//! | [`compile`] | a parsed search → [`trailhound_engine::Pred`] over the `datadog` view | [`compile_query`] |
+//! | [`fields`] | group-by, distinct, metric names → [`trailhound_event::Field`] | [`FieldRef::resolve`] |
+//! | [`plan`](mod@plan) | a compiled rule → [`RulePlan`] for the stateful engine | [`plan()`], [`select_case`] |
+//! | [`variables`] | template variables from the triggering event | [`event_variable`] |
 //!
 //! Every parser returns a [`trailhound_syntax::Diagnostic`] with a byte span into the text it
 //! parsed and a help line. [`load_rule`] collects the errors of all embedded texts as
@@ -33,6 +38,24 @@
 //! assert!(rule.cases[0].condition.as_ref().unwrap().eval(|label| (label == "a").then_some(1.0)));
 //! let text = render(&rule.message, &|name| (name == "@network.client.ip").then(|| "1.2.3.4".into()));
 //! assert_eq!(text, "Root login from 1.2.3.4 by <missing @usr.name>");
+//! ```
+//!
+//! Compiling and planning:
+//!
+//! ```
+//! use trailhound_event::Event;
+//! use trailhound_lang_datadog::{Format, Method, compile_query, load_rule, parse_query, plan, select_case};
+//!
+//! let query = parse_query("source:cloudtrail @evt.name:AddPermission* -@level:Error").unwrap();
+//! let pred = compile_query(&query).unwrap().pred;
+//! let ev = Event::parse(r#"{"eventName":"AddPermission20150331v2","eventSource":"lambda.amazonaws.com"}"#).unwrap();
+//! assert!(pred.eval(&ev));
+//!
+//! let rule = load_rule(r#"{"name": "r", "queries": [{"query": "@evt.name:DeleteTrail"}],
+//!     "cases": [{"status": "high", "condition": "a > 0"}]}"#, Format::Json).unwrap();
+//! let plan = plan(&rule).unwrap();
+//! assert_eq!(plan.method, Method::Threshold);
+//! assert_eq!(select_case(&plan.cases, |label| (label == "a").then_some(1.0)), Some(0));
 //! ```
 //!
 //! # Grammar
@@ -170,15 +193,35 @@
 //! 12. **CIDR** `CIDR(@f, block, ...)` holds when the attribute (or any array element) is an IP
 //!     address inside any block, IPv4 or IPv6 (LS "Search using CIDR notation"); values that are
 //!     not IP addresses never match; `NOT(CIDR(...))` is the complement ([`search::CidrBlock::contains`]).
+//!     *Decision:* [`compile_query`] uses the engine's [`trailhound_engine::Cidr`], under which an
+//!     IPv4-mapped IPv6 address (`::ffff:10.0.0.1`) is inside the IPv4 blocks that hold it.
 //! 13. **Reserved attributes and tags.** Without `@`, `host`, `source`, `status`, `service`,
 //!     `trace_id`, `message`, `timestamp` and `tags` are the log's reserved attributes (OPU
 //!     "Legacy syntax reserved fields"); any other `key:value` searches the event's tags
 //!     (`key:value` entries) (LS "Tags", OPU). For CloudTrail, the pipeline emulation supplies
-//!     `source:cloudtrail` and a lowercase `status` (`error` when `errorCode` is present,
-//!     otherwise `info`; reference §2.4). Matching is case-sensitive as for attributes.
+//!     `source:cloudtrail`, `service:cloudtrail` and a lowercase `status` (`error` when
+//!     `errorCode` is present, otherwise `info`; reference §2.4); `host`, `trace_id` and
+//!     `message` are absent. Matching is case-sensitive as for attributes. *Decision:* the
+//!     emulated tags are `source`, `service`, `account`/`aws_account` (`recipientAccountId`: the
+//!     corpus rule `xvo-lqg-7bu` calls its `account` group-by "your AWS account", as opposed to
+//!     the caller's `@usr.account_id`) and `region` (`awsRegion`), see
+//!     [`fields::EMULATED_TAGS`]; any other tag is absent. `tags:v` matches the `key:value`
+//!     text of an emulated tag. Searching `timestamp` is rejected.
 //! 14. **Calculated fields** `#name` refer to fields computed by the rule's `calculatedFields`
-//!     (LS "Calculated fields"); an evaluator without them must reject the query.
+//!     (LS "Calculated fields"); an evaluator without them must reject the query (trailhound
+//!     does: `datadog::calculated_field`).
 //! 15. An empty query and a lone `*` match every event (`*:*` holds when any attribute exists).
+//! 16. **Full text** `*:v` is a whole-value match, like an attribute search but case-insensitive:
+//!     LS "Full-text search" gives `*:hello` as "the exact string `hello`" in any attribute,
+//!     `*:hello*` as strings starting with `hello`, `*:"hello world"` as the exact string. The
+//!     attributes searched are every scalar leaf of the record and every attribute the pipeline
+//!     emulation derives. Comparisons and ranges on `*` are rejected.
+//! 17. *Decision:* a numeric query value matches a JSON number of equal value only below 2^53,
+//!     where `f64` holds every integer exactly; larger values (ids) compare as text only.
+//! 18. Threat-intelligence attributes (`@threat_intel.*`) are Datadog's enrichment and absent:
+//!     `-@threat_intel.results.category:corp_vpn` holds for every event, and
+//!     `@threat_intel.results.intention:(suspicious OR malicious)` for none
+//!     ([`compile_query`] warns).
 //!
 //! ## Detection methods
 //!
@@ -230,6 +273,15 @@
 //! - **Filters** (legacy `filters[]`): `suppress` drops matching events, `require` keeps only
 //!   matching ones (LDR "Exclude benign activity"; deprecated for log detection in favour of
 //!   separate suppression objects, reference §2.2).
+//! - **Plans** ([`plan()`]): defaults are those of the Terraform provider's
+//!   `security_monitoring_rule` schema: `detectionMethod` threshold, `aggregation` count
+//!   (`event_count` for signal queries), `hasOptionalGroupByFields` false,
+//!   `newValueOptions.learningDuration` 1 day, `learningMethod` duration, `learningThreshold` 0.
+//!   Windows have no documented default and stay `None` when absent. Runnable methods are
+//!   threshold, new value, impossible travel and signal correlation; anomaly detection (learned
+//!   thresholds), third party (forwarded findings), hardcoded, anomaly threshold and sequence
+//!   detection are planned as [`Method::NotRunnable`] with the reason. Impossible travel reads
+//!   the location from the `network.client.geoip.*` leaves, present only with GeoIP enrichment.
 //!
 //! ## Message templates
 //!
@@ -242,6 +294,9 @@
 //!   `{{rule_name}}`, `{{case_name}}`, `{{events_matched}}`,
 //!   `{{events_matched_per_query.<q>}}` come from the signal (SNV). [`template::VarKind::of`]
 //!   classifies names; [`render`] passes each name as written to the caller's lookup.
+//! - [`event_variable`] supplies the event's part: `{{@a.b}}` through the `datadog` view (values
+//!   reached through arrays joined with `, `, objects as compact JSON, `null` absent) and
+//!   `{{key.name}}` for the emulated tags; the signal's variables are the engine's.
 //! - A missing variable renders empty in Datadog (MNV "Matching attribute/tag variables").
 //!   [`render`] instead writes `<missing NAME>` so that gaps are visible
 //!   ([`template::Missing::Empty`] restores Datadog's behaviour). The corpus typo
@@ -264,14 +319,22 @@
 //!   turn off Datadog's escaping (MNV "Character escape"); [`render`] never escapes.
 #![deny(missing_docs)]
 
+pub mod compile;
 pub mod condition;
+pub mod fields;
+pub mod plan;
 pub mod rule;
 pub mod search;
 pub mod tags;
 pub mod template;
+pub mod variables;
 
+pub use compile::{Compiled, compile_query};
 pub use condition::{Condition, parse_condition};
+pub use fields::FieldRef;
+pub use plan::{Method, RulePlan, plan, select_case};
 pub use rule::{CompiledRule, Format, LoadError, Rule, load_rule};
 pub use search::{Query, parse_query};
 pub use tags::RuleTags;
 pub use template::{Template, parse_template, render};
+pub use variables::event_variable;

@@ -1,6 +1,6 @@
-//! Parser for **Elasticsearch EQL** (Event Query Language), the dialect that Elasticsearch's
-//! `_eql/search` API and Elastic Security `eql` rules run — not the legacy Endgame dialect of the
-//! Python `eql` package.
+//! Parser and compiler for **Elasticsearch EQL** (Event Query Language), the dialect that
+//! Elasticsearch's `_eql/search` API and Elastic Security `eql` rules run — not the legacy Endgame
+//! dialect of the Python `eql` package.
 //!
 //! [`parse`] turns a statement into a typed [`Query`] whose nodes carry byte-offset
 //! [`Span`]s; [`parse_expression`] parses a lone condition. Failures are
@@ -16,6 +16,10 @@
 //! `unique` and `unique_count` are parsed into [`PipeKind`] but Elasticsearch rejects them when it
 //! plans the query ("Pipe [..] is not supported"); an evaluator must reject them the same way
 //! ([`PipeKind::supported_by_elasticsearch`]).
+//!
+//! [`compile`] turns a parsed query into the engine IR with Elasticsearch's semantics: a
+//! [`Plan`] holding a [`trailhound_engine::Pred`] for an event query, or plain data for the
+//! stateful engine for a sequence or sample (see [Compilation](#compilation)).
 //!
 //! Sources: the grammar `x-pack/plugin/eql/src/main/antlr/EqlBase.g4` and the parser classes
 //! (`ExpressionBuilder`, `LogicalPlanBuilder`, `AbstractBuilder`) of elastic/elasticsearch, and
@@ -139,12 +143,31 @@
 //!
 //! ## Types and coercion
 //!
-//! Elasticsearch type-checks against the index mapping before running: string constants compare
-//! with `keyword`-family fields, numbers with numeric fields, booleans with `boolean`, and
-//! `ip`/`date` fields accept strings in their own formats. A mismatch is a verification error,
-//! not a false condition. Over raw JSON the evaluator should type fields from the ECS mapping
-//! (`ecs-mapping.md`); for keyword fields holding JSON numbers or booleans, compare their JSON
-//! text (Elasticsearch indexes `123` into a keyword field as `"123"`, and `true` as `"true"`).
+//! Elasticsearch type-checks against the index mapping before running (`Verifier`,
+//! `TypeResolutions`), then the index query converts constants to the field's type:
+//!
+//! * verification errors: `:`, `like`, `regex` on a non-string (`first argument of [:] must be
+//!   [string] ...; consider using [==] instead`); an `in` list whose constants are not of a
+//!   compatible type family (`DataTypes.areCompatible`: strings, numbers, booleans, dates, IPs;
+//!   `null` goes with all); function arguments of the wrong type (numbers for the arithmetic
+//!   functions, strings for the string functions, integers for positions, an `ip` field for
+//!   `cidrMatch`); a condition that is not boolean; a `text` field without a keyword
+//!   sub-field; a field of a type EQL does not support (`flattened`, `geo_point`,
+//!   elastic/elasticsearch#101985);
+//! * **not** a verification error: `==`, `!=` and ranges between any two types (the verifier's
+//!   own tests accept `serial_event_id == "abcdef"` on a `long` field, "Mismatched type, still
+//!   ok"). The term or range query then converts the constant: a number or boolean looked up
+//!   in a keyword field is its text (`keyword == 1` finds `"1"`); a string looked up in a
+//!   numeric field must parse as a number, in a `boolean` field be `true`/`false`, in an `ip`
+//!   field be an address or CIDR block, in a `date` field a date — otherwise the search fails.
+//!   Inside a script, a number and a string never compare (the comparison is `null`).
+//!
+//! Over raw JSON the evaluator types fields from the ECS mapping (`ecs-mapping.md`); for keyword
+//! fields holding JSON numbers or booleans, compare their JSON text (Elasticsearch indexes `123`
+//! into a keyword field as `"123"`, and `true` as `"true"`). A keyword value longer than the
+//! field's `ignore_above` (1024 in ECS and Fleet's templates; 8191 for
+//! `aws.cloudtrail.request_parameters` and `response_elements`) is not indexed and has no doc
+//! value: every test sees the field as missing.
 //! String ordering (`<`, `>=` on keywords) is case-sensitive, by Unicode code point. Integer
 //! division truncates (`4 / 3 == 1`; `4.0 / 3` is `1.333…`).
 //!
@@ -302,9 +325,72 @@
 //! `"""..."""` keep backslashes. [`StringLit::source`] keeps the text as written, which matters
 //! only for diagnostics: every operator sees the decoded value (so the wildcard constant of
 //! `stringContains(f, "principal=\\*")` is `principal=\*`).
+//!
+//! # Compilation
+//!
+//! [`compile`] replays what Elasticsearch does between parsing and searching, then expresses the
+//! result in the engine IR. Decisions, each with its source:
+//!
+//! * **Fields** resolve through [`CompileOptions::view`] (ECS for Elastic rules). A name the view
+//!   does not know is a warning (`eql::unknown_field`) and a field that is never present —
+//!   Elasticsearch would reject the query with "Unknown column", but a rule naming a field the
+//!   integration does not produce should still run. An optional `?field` the view does not know
+//!   is the `null` literal, as Elasticsearch substitutes it (also warned).
+//! * **Optimizer rules that change results** are replayed (`x-pack/plugin/eql/.../Optimizer`):
+//!   `f == null` / `f != null` become `IsNull` / `not IsNull` (`ReplaceNullChecks`); constants move
+//!   to the right (`LiteralsOnTheRight`); `expr == true` / `expr == false` become `expr` /
+//!   `not expr` when `expr` is not a bare field (`BooleanFunctionEqualsElimination` — so
+//!   `stringContains(f, "x") == false` is true on events without `f`); `(f + c1) op c2` becomes
+//!   `f op c2 - c1` for integer constants (`SimplifyComparisonsArithmetics`; `*` and `/` are left
+//!   as scripts); constant subexpressions are folded, and an error while folding is the query's
+//!   error (`ConstantFolding`); `not not x` is `x`. `not` is never pushed into `and`/`or` or
+//!   comparisons (`EqlBooleanSimplification` turns that rule off).
+//! * **Index-query leaves vs scripts** follow `QueryTranslator` (see
+//!   [How Elasticsearch evaluates a condition](#how-elasticsearch-evaluates-a-condition)): a leaf
+//!   with a bare field on the left and constants on the right is an engine [`Test`] (term,
+//!   terms, range, wildcard, regexp, prefix, CIDR, exists), any-value on multi-valued fields,
+//!   false on a missing field, and its negation (`not`, `!=`, `not in`) true there. Every other
+//!   leaf is one [`Pred::Custom`] script evaluated with three-valued logic, once per
+//!   combination of the values of the fields it reads (`MultiValueAwareScriptQuery`): the
+//!   event matches if any combination yields `true`; `not` over a script stays inside it.
+//! * **Pushed-down functions**: `stringContains(f, c)` and `endsWith(f, c)` are Lucene wildcard
+//!   queries `*c*` / `*c` built from the unescaped constant (`*`, `?` wildcards, `\` escapes;
+//!   a `null` constant is the text `null`, as Java's string concatenation makes it);
+//!   `startsWith(f, c)` is a literal prefix query; `cidrMatch(f, ..)` a terms query on an `ip`
+//!   field. The `~` forms set the query's `case_insensitive` flag.
+//! * **Types**: see [Types and coercion](#types-and-coercion). Dates compare as instants
+//!   (ISO 8601 or epoch milliseconds), IP addresses as addresses (an `==` constant may be a CIDR
+//!   block, as the `ip` term query allows), booleans as `false < true`. Raw-view fields have no
+//!   mapping: numbers compare numerically, booleans as booleans, everything else as text.
+//! * **`ignore_above`** is applied to keyword fields: the structured test is kept (for dispatch
+//!   and explain) next to a guard that drops too-long values.
+//! * **Script values** are doc values: keyword text, numbers, booleans; dates as
+//!   `yyyy-MM-ddTHH:mm:ss.SSSZ` text, IPs as canonical text. A runtime error (a bad `number()`
+//!   string, `/ by zero`, integer overflow) fails the search in Elasticsearch; here the script
+//!   is not `true`, so the condition does not match (negated or not). Script regular
+//!   expressions use the Lucene translation too (Elasticsearch hands a script `regex` to Java's
+//!   regex engine; the two agree on the common syntax). `number()` follows the current
+//!   `ToNumberFunctionProcessor`: `Long.valueOf`, else `Double.valueOf` (which is where the
+//!   surrounding whitespace is ignored, so `number(" 12 ")` is the float `12.0`).
+//! * **Sequences and samples** compile to [`SequencePlan`] / [`SamplePlan`]: `runs` expanded,
+//!   keys per step (sequence keys then step keys) with their `?` flag, the category filter and
+//!   the mandatory-key filter (`AddMandatoryJoinKeyFilter`: every non-optional key exists) in
+//!   each step's predicate, `maxspan` in milliseconds, the `until` step, the `head`/`tail`
+//!   pipes. Keys at the same position must have compatible types (`eql::join_key_type`).
+//!   [`JoinKey::values`] reads an event's key values in a canonical form.
+//! * **Pipes**: `head` and `tail` become [`Limit`]s; the Endgame pipes are rejected
+//!   (`eql::unsupported_pipe`), as Elasticsearch rejects them.
+//! * **Edges not confirmed against a running Elasticsearch**: a range comparison with a `null`
+//!   constant (`f < null`) is `null`, so false; a bare boolean field as a condition is
+//!   `field == true`; a greedy `between` whose last `right` precedes `left` gives `""`; the
+//!   any-combination evaluation of a script stops after 4096 value combinations.
+//!
+//! [`Test`]: trailhound_engine::Test
+//! [`Pred::Custom`]: trailhound_engine::Pred::Custom
 #![deny(missing_docs)]
 
 mod ast;
+mod compile;
 mod diag;
 mod display;
 mod expr;
@@ -317,6 +403,10 @@ mod strings;
 mod corpus;
 
 pub use ast::*;
+pub use compile::{
+    CompileOptions, Compiled, JoinKey, Limit, Plan, SamplePlan, SequencePlan, SequenceStepPlan,
+    StepPlan, compile,
+};
 pub use functions::Function;
 pub use trailhound_syntax::{Diagnostic, Span};
 

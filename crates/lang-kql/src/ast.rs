@@ -150,7 +150,9 @@ impl ValueExpr {
     /// Where this node is in the query text.
     pub fn span(&self) -> Span {
         match self {
-            ValueExpr::Or { span, .. } | ValueExpr::And { span, .. } | ValueExpr::Not { span, .. } => *span,
+            ValueExpr::Or { span, .. }
+            | ValueExpr::And { span, .. }
+            | ValueExpr::Not { span, .. } => *span,
             ValueExpr::Value(literal) => literal.span,
         }
     }
@@ -270,7 +272,12 @@ mod tests {
     use super::*;
 
     fn unquoted(text: &str, wildcards: &[usize]) -> Literal {
-        Literal { text: text.into(), quoted: false, wildcards: wildcards.to_vec(), span: Span::default() }
+        Literal {
+            text: text.into(),
+            quoted: false,
+            wildcards: wildcards.to_vec(),
+            span: Span::default(),
+        }
     }
 
     #[test]
@@ -280,10 +287,19 @@ mod tests {
             (unquoted("*", &[0]), vec![Piece::Any]),
             (
                 unquoted("*a*b*", &[0, 2, 4]),
-                vec![Piece::Any, Piece::Text("a"), Piece::Any, Piece::Text("b"), Piece::Any],
+                vec![
+                    Piece::Any,
+                    Piece::Text("a"),
+                    Piece::Any,
+                    Piece::Text("b"),
+                    Piece::Any,
+                ],
             ),
             // `foo\*bar*`: the first star is literal.
-            (unquoted("foo*bar*", &[7]), vec![Piece::Text("foo*bar"), Piece::Any]),
+            (
+                unquoted("foo*bar*", &[7]),
+                vec![Piece::Text("foo*bar"), Piece::Any],
+            ),
             (unquoted("**", &[0, 1]), vec![Piece::Any, Piece::Any]),
             (unquoted("", &[]), vec![]),
         ];
@@ -295,8 +311,17 @@ mod tests {
     #[test]
     fn lone_wildcard_and_constants() {
         assert!(unquoted("*", &[0]).is_lone_wildcard());
-        assert!(!unquoted("*", &[]).is_lone_wildcard(), "escaped star is a literal");
-        assert!(!Literal { quoted: true, ..unquoted("*", &[]) }.is_lone_wildcard());
+        assert!(
+            !unquoted("*", &[]).is_lone_wildcard(),
+            "escaped star is a literal"
+        );
+        assert!(
+            !Literal {
+                quoted: true,
+                ..unquoted("*", &[])
+            }
+            .is_lone_wildcard()
+        );
         assert!(!unquoted("**", &[0, 1]).is_lone_wildcard());
 
         let cases = [
@@ -305,7 +330,13 @@ mod tests {
             (unquoted("null", &[]), Some(Constant::Null)),
             (unquoted("TRUE", &[]), None),
             (unquoted("1", &[]), None),
-            (Literal { quoted: true, ..unquoted("true", &[]) }, None),
+            (
+                Literal {
+                    quoted: true,
+                    ..unquoted("true", &[])
+                },
+                None,
+            ),
         ];
         for (literal, expected) in cases {
             assert_eq!(literal.constant(), expected, "{literal:?}");
@@ -328,17 +359,27 @@ mod tests {
                     query: Box::new(Expr::And {
                         terms: vec![
                             leaf("b"),
-                            Expr::Nested { field: field("middle"), query: Box::new(leaf("c")), span: Span::default() },
+                            Expr::Nested {
+                                field: field("middle"),
+                                query: Box::new(leaf("c")),
+                                span: Span::default(),
+                            },
                         ],
                         span: Span::default(),
                     }),
                     span: Span::default(),
                 },
                 leaf("a"),
-                Expr::FreeText { value: unquoted("free", &[]), span: Span::default() },
+                Expr::FreeText {
+                    value: unquoted("free", &[]),
+                    span: Span::default(),
+                },
             ],
             span: Span::default(),
         };
-        assert_eq!(query.field_names(), ["a", "top", "top.b", "top.middle", "top.middle.c"]);
+        assert_eq!(
+            query.field_names(),
+            ["a", "top", "top.b", "top.middle", "top.middle.c"]
+        );
     }
 }

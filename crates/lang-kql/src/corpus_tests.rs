@@ -4,7 +4,10 @@
 use crate::{Expr, ParseMode, ValueExpr, parse, parse_with};
 use std::path::Path;
 
-const RULES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/elastic-rules");
+const RULES: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/corpus/elastic-rules"
+);
 
 /// (file name, query) of every rule with `language = "kuery"`, sorted by file name.
 fn kuery_rules() -> Vec<(String, String)> {
@@ -17,13 +20,23 @@ fn kuery_rules() -> Vec<(String, String)> {
     let mut rules = Vec::new();
     for path in files {
         let text = std::fs::read_to_string(&path).expect("readable rule");
-        let doc: toml::Table = text.parse().unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let Some(rule) = doc.get("rule").and_then(|r| r.as_table()) else { continue };
+        let doc: toml::Table = text
+            .parse()
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let Some(rule) = doc.get("rule").and_then(|r| r.as_table()) else {
+            continue;
+        };
         if rule.get("language").and_then(|l| l.as_str()) != Some("kuery") {
             continue;
         }
-        let query = rule.get("query").and_then(|q| q.as_str()).expect("kuery rule has a query");
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let query = rule
+            .get("query")
+            .and_then(|q| q.as_str())
+            .expect("kuery rule has a query");
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         rules.push((name, query.to_owned()));
     }
     rules
@@ -39,13 +52,26 @@ fn every_kuery_rule_parses_and_round_trips() {
             Ok(ast) => {
                 parsed += 1;
                 let printed = ast.to_string();
-                assert_eq!(parse(&printed).as_ref(), Ok(&ast), "{name}: round trip through {printed:?}");
-                assert_eq!(parse_with(query, ParseMode::Kibana).as_ref(), Ok(&ast), "{name}: modes disagree");
+                assert_eq!(
+                    parse(&printed).as_ref(),
+                    Ok(&ast),
+                    "{name}: round trip through {printed:?}"
+                );
+                assert_eq!(
+                    parse_with(query, ParseMode::Kibana).as_ref(),
+                    Ok(&ast),
+                    "{name}: modes disagree"
+                );
             }
             Err(diagnostic) => failures.push(diagnostic.render(name, query)),
         }
     }
-    assert!(failures.is_empty(), "{} rules failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} rules failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert_eq!(parsed, 113);
 }
 
@@ -77,7 +103,9 @@ fn corpus_feature_counts_match_the_reference() {
     }
     fn walk(src: &str, e: &Expr, seen: &mut Seen) {
         match e {
-            Expr::Or { terms, .. } | Expr::And { terms, .. } => terms.iter().for_each(|t| walk(src, t, seen)),
+            Expr::Or { terms, .. } | Expr::And { terms, .. } => {
+                terms.iter().for_each(|t| walk(src, t, seen))
+            }
             Expr::Not { expr, .. } => {
                 seen.not_group |= matches!(**expr, Expr::Or { .. } | Expr::And { .. });
                 walk(src, expr, seen);
@@ -85,16 +113,24 @@ fn corpus_feature_counts_match_the_reference() {
             Expr::Match { field, value, span } => {
                 seen.flattened |= field.text.starts_with("aws.cloudtrail.flattened.");
                 // A parenthesised list, even of one value (`f: ("x")`), as §4 counts them.
-                seen.value_list |= src[field.span.end..span.end].trim_start_matches([' ', ':', '\n']).starts_with('(');
+                seen.value_list |= src[field.span.end..span.end]
+                    .trim_start_matches([' ', ':', '\n'])
+                    .starts_with('(');
                 values(value, seen);
             }
-            Expr::Range { .. } | Expr::Nested { .. } | Expr::FreeText { .. } => panic!("not used by the corpus: {e}"),
+            Expr::Range { .. } | Expr::Nested { .. } | Expr::FreeText { .. } => {
+                panic!("not used by the corpus: {e}")
+            }
         }
     }
     let (mut exists, mut lists, mut not_groups, mut flattened, mut and_in_list) = (0, 0, 0, 0, 0);
     for (name, query) in kuery_rules() {
         let mut seen = Seen::default();
-        walk(&query, &parse(&query).unwrap_or_else(|e| panic!("{name}: {e}")), &mut seen);
+        walk(
+            &query,
+            &parse(&query).unwrap_or_else(|e| panic!("{name}: {e}")),
+            &mut seen,
+        );
         exists += usize::from(seen.exists);
         lists += usize::from(seen.value_list);
         not_groups += usize::from(seen.not_group);

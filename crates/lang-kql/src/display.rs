@@ -12,10 +12,15 @@ impl Display for Expr {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match self {
             Expr::Or { terms, .. } => join(f, terms, " or ", |t| matches!(t, Expr::Or { .. })),
-            Expr::And { terms, .. } => join(f, terms, " and ", |t| matches!(t, Expr::Or { .. } | Expr::And { .. })),
+            Expr::And { terms, .. } => join(f, terms, " and ", |t| {
+                matches!(t, Expr::Or { .. } | Expr::And { .. })
+            }),
             Expr::Not { expr, .. } => {
                 f.write_str("not ")?;
-                let grouped = matches!(**expr, Expr::Or { .. } | Expr::And { .. } | Expr::Not { .. });
+                let grouped = matches!(
+                    **expr,
+                    Expr::Or { .. } | Expr::And { .. } | Expr::Not { .. }
+                );
                 group(f, expr, grouped)
             }
             Expr::Match { field, value, .. } => {
@@ -25,7 +30,9 @@ impl Display for Expr {
                     list => write!(f, "({list})"),
                 }
             }
-            Expr::Range { field, op, value, .. } => write!(f, "{field} {} {value}", op.as_str()),
+            Expr::Range {
+                field, op, value, ..
+            } => write!(f, "{field} {} {value}", op.as_str()),
             Expr::Nested { field, query, .. } => write!(f, "{field}: {{ {query} }}"),
             Expr::FreeText { value, .. } => write!(f, "{value}"),
         }
@@ -36,10 +43,12 @@ impl Display for Expr {
 impl Display for ValueExpr {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match self {
-            ValueExpr::Or { terms, .. } => join(f, terms, " or ", |t| matches!(t, ValueExpr::Or { .. })),
-            ValueExpr::And { terms, .. } => {
-                join(f, terms, " and ", |t| matches!(t, ValueExpr::Or { .. } | ValueExpr::And { .. }))
+            ValueExpr::Or { terms, .. } => {
+                join(f, terms, " or ", |t| matches!(t, ValueExpr::Or { .. }))
             }
+            ValueExpr::And { terms, .. } => join(f, terms, " and ", |t| {
+                matches!(t, ValueExpr::Or { .. } | ValueExpr::And { .. })
+            }),
             ValueExpr::Not { value, .. } => {
                 f.write_str("not ")?;
                 group(f, value, !matches!(**value, ValueExpr::Value(_)))
@@ -50,10 +59,19 @@ impl Display for ValueExpr {
 }
 
 fn group(f: &mut Formatter<'_>, item: &impl Display, grouped: bool) -> fmt::Result {
-    if grouped { write!(f, "({item})") } else { write!(f, "{item}") }
+    if grouped {
+        write!(f, "({item})")
+    } else {
+        write!(f, "{item}")
+    }
 }
 
-fn join<T: Display>(f: &mut Formatter<'_>, terms: &[T], separator: &str, grouped: fn(&T) -> bool) -> fmt::Result {
+fn join<T: Display>(
+    f: &mut Formatter<'_>,
+    terms: &[T],
+    separator: &str,
+    grouped: fn(&T) -> bool,
+) -> fmt::Result {
     for (i, term) in terms.iter().enumerate() {
         if i > 0 {
             f.write_str(separator)?;
@@ -100,17 +118,17 @@ impl Display for Literal {
                 c if is_special(c) => write!(f, "\\{c}")?,
                 _ => {
                     let rest = &text[at..];
-                    let raw_space = |s: &str| s.chars().next().is_none_or(|c| c == ' ' || c == '\u{A0}');
+                    let raw_space =
+                        |s: &str| s.chars().next().is_none_or(|c| c == ' ' || c == '\u{A0}');
                     if starts_with_ci(rest, "not") && raw_space(&rest[3..]) {
                         // `\not` would read as `\n` + `ot`: escape the `n` as a code point.
                         write!(f, "\\u{:04X}", u32::from(c))?;
                         continue;
                     }
                     let after_space = text[..at].chars().next_back().is_some_and(is_space);
-                    if let Some(word) = ["or", "and"]
-                        .into_iter()
-                        .find(|word| after_space && starts_with_ci(rest, word) && raw_space(&rest[word.len()..]))
-                    {
+                    if let Some(word) = ["or", "and"].into_iter().find(|word| {
+                        after_space && starts_with_ci(rest, word) && raw_space(&rest[word.len()..])
+                    }) {
                         write!(f, "\\{}", &rest[..word.len()])?;
                         skip_to = at + word.len();
                         continue;
@@ -167,7 +185,10 @@ mod tests {
         ("f: \\u00e9", "f: é"),
         ("f: \"a\\\\b\\\"c\"", "f: \"a\\\\b\\\"c\""),
         ("f: \"C:\\new\"", "f: \"C:\new\""),
-        ("f: \\\\server\\(x\\)\\:\\<\\>\\{\\}", "f: \\\\server\\(x\\)\\:\\<\\>\\{\\}"),
+        (
+            "f: \\\\server\\(x\\)\\:\\<\\>\\{\\}",
+            "f: \\\\server\\(x\\)\\:\\<\\>\\{\\}",
+        ),
         ("*: *", "*: *"),
     ];
 
@@ -184,7 +205,8 @@ mod tests {
         for (src, _) in CASES {
             let ast = parse_with(src, ParseMode::Kibana).unwrap();
             let printed = ast.to_string();
-            let again = parse_with(&printed, ParseMode::Kibana).unwrap_or_else(|e| panic!("{printed:?}: {e}"));
+            let again = parse_with(&printed, ParseMode::Kibana)
+                .unwrap_or_else(|e| panic!("{printed:?}: {e}"));
             assert_eq!(again, ast, "{src:?} printed as {printed:?}");
             assert_eq!(again.to_string(), printed);
         }
@@ -193,12 +215,26 @@ mod tests {
     #[test]
     fn keyword_words_survive_inside_values() {
         // Texts that contain keywords in every position a parser could misread them.
-        let texts =
-            ["a or b", "or x", "x or", "x and", "not", "not x", "x not", "cannot find", "a\u{A0}or\u{A0}b", "x NoT y"];
+        let texts = [
+            "a or b",
+            "or x",
+            "x or",
+            "x and",
+            "not",
+            "not x",
+            "x not",
+            "cannot find",
+            "a\u{A0}or\u{A0}b",
+            "x NoT y",
+        ];
         for text in texts {
             for quoted in [false, true] {
-                let literal =
-                    crate::ast::Literal { text: text.into(), quoted, wildcards: Vec::new(), span: Default::default() };
+                let literal = crate::ast::Literal {
+                    text: text.into(),
+                    quoted,
+                    wildcards: Vec::new(),
+                    span: Default::default(),
+                };
                 let expr = crate::ast::Expr::Or {
                     terms: vec![
                         crate::ast::Expr::Match {
@@ -206,12 +242,16 @@ mod tests {
                             value: crate::ast::ValueExpr::Value(literal.clone()),
                             span: Default::default(),
                         },
-                        crate::ast::Expr::FreeText { value: literal, span: Default::default() },
+                        crate::ast::Expr::FreeText {
+                            value: literal,
+                            span: Default::default(),
+                        },
                     ],
                     span: Default::default(),
                 };
                 let printed = expr.to_string();
-                let again = parse_with(&printed, ParseMode::Kibana).unwrap_or_else(|e| panic!("{printed:?}: {e}"));
+                let again = parse_with(&printed, ParseMode::Kibana)
+                    .unwrap_or_else(|e| panic!("{printed:?}: {e}"));
                 assert_eq!(again, expr, "{text:?} printed as {printed:?}");
             }
         }
@@ -243,7 +283,9 @@ mod tests {
                 let index = usize::try_from(next() % PIECES.len() as u64).unwrap_or(0);
                 query.push_str(PIECES.get(index).copied().unwrap_or_default());
             }
-            let Ok(ast) = parse_with(&query, ParseMode::Kibana) else { continue };
+            let Ok(ast) = parse_with(&query, ParseMode::Kibana) else {
+                continue;
+            };
             parsed += 1;
             let printed = ast.to_string();
             let again = parse_with(&printed, ParseMode::Kibana);

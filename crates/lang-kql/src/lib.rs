@@ -1,4 +1,5 @@
-//! Parser for KQL, the Kibana Query Language (`language = "kuery"` in Elastic detection rules).
+//! KQL, the Kibana Query Language (`language = "kuery"` in Elastic detection rules): parser
+//! and compiler to the engine's predicate IR.
 //!
 //! [`parse`] turns query text into an [`Expr`] tree whose nodes carry byte [`Span`]s into the
 //! text; every failure is a [`Diagnostic`] with a stable `kql::*` code, a span and, where
@@ -13,8 +14,10 @@
 //! `not` stranded at the edge of a value. [`ParseMode::Kibana`] accepts what Kibana accepts,
 //! including the empty query.
 //!
-//! This crate is syntax only; the [Semantics](#semantics) section specifies what an evaluator
-//! must do with each construct.
+//! [`compile()`] (or [`compile_str`]) turns a tree into a [`trailhound_engine::Pred`] for events
+//! read through a [`trailhound_event::View`] (normally the ECS view), implementing the
+//! [Semantics](#semantics) section below, with warnings for what never matches (fields the view
+//! does not produce) and errors for what Elasticsearch would refuse to run.
 //!
 //! # Grammar
 //!
@@ -122,28 +125,43 @@
 //!      `wildcard`, flattened leaves) both are again exact, case-sensitive equality. On `text`
 //!      fields they are analysed full-text queries; no corpus rule relies on that, and the
 //!      evaluator may reject text fields.
-//!    - numeric: `v` parsed as a number (`"216025"` matches `216025`); text that does not parse
-//!      (or a fraction on an integer field) makes Elasticsearch fail the search, so reject it.
-//!    - `boolean`: `true`/`false` (quoted or not).
+//!    - numeric: `v` parsed as a number (`"216025"` matches `216025`, so does `2.16025e5`); text
+//!      that does not parse makes Elasticsearch fail the search, so reject it. A fraction on an
+//!      integer field, or a value out of its range, matches nothing (`NumberFieldMapper`'s
+//!      `termQuery` returns "match no docs"), as a numeric comparison does.
+//!    - `boolean`: `true`/`false` (quoted or not, lower case); anything else fails the search.
 //!    - `ip`: an address, or CIDR `addr/len` (IPv4 or IPv6) matching every address in the prefix.
+//!      Elasticsearch keeps IPv4 addresses as IPv4-mapped IPv6, so `::ffff:10.0.0.0/104` is
+//!      `10.0.0.0/8` and `::/0` holds every IPv4 address. Anything else fails the search.
 //!    - `date`: Kibana sends `range {gte: v, lte: v, time_zone: "Zulu"}` (no time zone when `v`
-//!      is all digits, an epoch): the document's instant must equal `v`.
+//!      is all digits, an epoch). Elasticsearch fills the components `v` leaves out with their
+//!      minimum for `gte` and their maximum for `lte` (range query reference, "Missing date
+//!      components"), so `v` denotes a span: `@timestamp: 2024-05-01` is the whole day. Date
+//!      fields have millisecond resolution.
+//!    - `text` and `geo_point` fields: not in the ECS view; rejected.
 //!    - unquoted `true`/`false` are JSON booleans, which match the strings `"true"`/`"false"` on
 //!      keyword-like fields; unquoted `null` is JSON `null`, which Elasticsearch rejects (`term`
 //!      "value cannot be null", `match` "unknown token"): the rule cannot run, so reject it.
 //!    - `flattened` (`aws.cloudtrail.flattened.*`): every leaf is indexed as a keyword: strings as
 //!      they are, numbers and booleans by their JSON text. `true` and `"true"` both match a JSON
-//!      `true`; `22` matches `22` but not `22.0`.
-//!    - a keyword value longer than the field's `ignore_above` (1024 in ECS; 8191 for
-//!      `aws.cloudtrail.request_parameters`/`response_elements`) is not indexed and matches
-//!      nothing, not even `f: *`.
+//!      `true`; `22` matches `22` but not `22.0`. A sub-field is a *key*: it matches the leaves
+//!      at exactly that key path (arrays are transparent), so an object at the key is not a
+//!      value of it (its leaves have longer keys) and `….ipPermissions: *` is false
+//!      (`KeyedFlattenedFieldType`: term `key\0value`, exists = prefix `key\0`). The root field
+//!      holds every leaf. The copy exists only when the Java string is under 32766 characters.
+//!    - a keyword value longer than the field's `ignore_above` (Fleet's default 1024; 8191 for
+//!      `aws.cloudtrail.request_parameters`/`response_elements`, `fields.yml`) is not indexed
+//!      and matches nothing, not even `f: *`; Java counts the length in UTF-16 units.
+//!      `constant_keyword` fields (`data_stream.*`, `event.dataset`, `event.module`) have none.
 //! 6. **Wildcards** (`v` with live `*`): a live `*` matches any sequence of characters, including
 //!    none and including newlines; every other character, `?` included, is literal (Kibana
 //!    escapes it); the pattern is anchored at both ends; matching is case-sensitive. On `keyword`
 //!    fields Kibana sends a `wildcard` query (whitespace is literal). On any other field, or one
 //!    the data view does not know (flattened sub-fields), it sends `query_string` with that
 //!    field, which splits the pattern on whitespace into terms joined by OR (`*S3 Browser*`
-//!    becomes `*S3` or `Browser*`); no corpus rule has a space in a wildcard on such a field.
+//!    becomes `*S3` or `Browser*`; a term without `*` is an exact term); no corpus rule has a
+//!    space in a wildcard on such a field. This includes `constant_keyword` fields, whose
+//!    `esTypes` are not `["keyword"]`.
 //!    Wildcards on `ip`, numeric, `date` or `boolean` fields make the search fail: reject them.
 //!    Leading wildcards are allowed (the grammar's `allowLeadingWildcards` defaults to true and
 //!    the detection engine passes true).
@@ -153,15 +171,20 @@
 //!    (`ExistsQueryBuilder`): true when any leaf under `f` exists. `host.*: *` is exists on each
 //!    matching field. `not f: *` is true exactly when `f` is missing.
 //! 8. **Ranges** `f < v` etc.: the value is sent as text; numeric fields compare as numbers,
-//!    dates as instants (date math such as `now-1d` allowed; `time_zone` Zulu unless `v` is an
-//!    epoch), `ip` as addresses, keyword-like and flattened fields as strings in code-point
+//!    dates as instants (`time_zone` Zulu; a partial date rounds down for `gte`/`lt` and up for
+//!    `gt`/`lte`, so `f > 2024-05-01` starts on May 2), `ip` as addresses (IPv4 as mapped IPv6),
+//!    booleans with `false < true`, keyword-like and flattened fields as strings in code-point
 //!    order. Any value in range makes the leaf true; missing fields are false. A `*` in a range
-//!    value is not a wildcard.
+//!    value is not a wildcard; an unquoted `null` is an open bound (the field exists). Date math
+//!    (`now-1d`, `…||+1M`, `/d`) depends on when the rule runs: a replay over logs cannot
+//!    evaluate it, so the compiler rejects it.
 //! 9. **Nested** `f: { q }`: Elasticsearch `nested` query on path `f`, with the field names in `q`
 //!    prefixed by `f.`: true when a single object of `f` satisfies all of `q`. Elasticsearch fails
 //!    the search unless `f` is mapped `nested`; CloudTrail has no such field. Proposed semantics
 //!    for raw documents: true when `f` is an object satisfying `q`, or an array with one element
-//!    that satisfies the whole of `q`.
+//!    that satisfies the whole of `q`. In the ECS view the arrays of objects are
+//!    `aws.cloudtrail.resources` and those below a flattened root; any other path names one
+//!    object (`user: { name: a and id: b }` is `user.name: a and user.id: b`, `user` existing).
 //! 10. **Free text** (no field): Kibana sends `multi_match` with `type` `phrase` (quoted) or
 //!     `best_fields` (unquoted) and `lenient: true`, or, for a wildcard value, `query_string`; in
 //!     both cases without `fields`, so Elasticsearch searches the index's
@@ -171,7 +194,13 @@
 //!     document matches `v` by the keyword rules above (strings exactly and case-sensitively;
 //!     numbers and booleans when `v` parses as that value, never an error, as `lenient` does);
 //!     a wildcard value is matched against string leaves only, split on whitespace like
-//!     `query_string`; a lone `*` matches every document.
+//!     `query_string`; a lone `*` matches every document. "Every leaf" is every field of the ECS
+//!     view and every leaf of the flattened objects; string leaves include `ip` and `date`
+//!     values (exact text: `192.0.2.44`, not a CIDR block). Keyword values over `ignore_above`
+//!     are not indexed. Note that the integration's index template (Fleet's
+//!     `buildDefaultSettings`) sets `index.query.default_field` to its `keyword` and `text`
+//!     fields only, so a real cluster searches neither numbers, booleans, ip, date nor
+//!     flattened fields: this proposal is wider.
 //! 11. **Text of values.** [`Literal::text`] is already unescaped. Quoted strings still decode
 //!     `\t`, `\r`, `\n` and `\uXXXX` (so `"C:\new"` contains a newline), and keep other
 //!     backslashes. Unquoted values are trimmed and may contain inner whitespace.
@@ -184,9 +213,18 @@
 //! `kql::keyword_spacing`, `kql::misplaced_not`, `kql::keyword_in_value`, `kql::unexpected`,
 //! `kql::too_deep` (more than [`MAX_DEPTH`] levels), and in strict mode only
 //! `kql::lucene_syntax` and `kql::dangling_keyword`.
+//!
+//! [`compile()`] errors (queries Elasticsearch would fail, and date math): `kql::null_value`,
+//! `kql::wildcard_on_type`, `kql::invalid_number`, `kql::invalid_boolean`, `kql::invalid_ip`,
+//! `kql::invalid_date`, `kql::date_math`, `kql::unsupported_field_type`,
+//! `kql::nested_wildcard`, `kql::too_deep`. Warnings ([`Compiled::warnings`]):
+//! `kql::unknown_field` (never present), `kql::object_field` (a value or range on an object),
+//! `kql::not_an_object` (a nested query on a leaf), `kql::above_ignore_above` (a value too long
+//! to be indexed), `kql::free_text_view` (free text in a view without a field list).
 #![deny(missing_docs)]
 
 mod ast;
+mod compile;
 mod display;
 mod lint;
 mod parser;
@@ -198,6 +236,7 @@ mod corpus_tests;
 mod tests;
 
 pub use ast::{Constant, Expr, Literal, Piece, RangeOp, ValueExpr};
+pub use compile::{Compiled, compile, compile_str};
 pub use parser::MAX_DEPTH;
 pub use trailhound_syntax::{Diagnostic, Span};
 
@@ -229,11 +268,26 @@ pub fn parse_with(text: &str, mode: ParseMode) -> Result<Expr, Diagnostic> {
             Ok(expr)
         }
         None if mode == ParseMode::Kibana => {
-            let star = Literal { text: "*".into(), quoted: false, wildcards: vec![0], span: Span::at(0) };
+            let star = Literal {
+                text: "*".into(),
+                quoted: false,
+                wildcards: vec![0],
+                span: Span::at(0),
+            };
             let span = Span::new(0, text.len());
-            Ok(Expr::Match { field: star.clone(), value: ValueExpr::Value(star), span })
+            Ok(Expr::Match {
+                field: star.clone(),
+                value: ValueExpr::Value(star),
+                span,
+            })
         }
-        None => Err(Diagnostic::new("kql::empty_query", "the query is empty", Span::new(0, text.len()))
-            .with_help("Kibana runs an empty KQL query as match-all; write `*: *` if that is intended")),
+        None => Err(Diagnostic::new(
+            "kql::empty_query",
+            "the query is empty",
+            Span::new(0, text.len()),
+        )
+        .with_help(
+            "Kibana runs an empty KQL query as match-all; write `*: *` if that is intended",
+        )),
     }
 }

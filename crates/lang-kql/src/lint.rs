@@ -12,7 +12,9 @@ use trailhound_syntax::Diagnostic;
 /// The first strict-mode problem in `expr`, if any. `src` is the text `expr` was parsed from.
 pub(crate) fn check(src: &str, expr: &Expr) -> Result<(), Diagnostic> {
     match expr {
-        Expr::Or { terms, .. } | Expr::And { terms, .. } => terms.iter().try_for_each(|t| check(src, t)),
+        Expr::Or { terms, .. } | Expr::And { terms, .. } => {
+            terms.iter().try_for_each(|t| check(src, t))
+        }
         Expr::Not { expr, .. } => check(src, expr),
         Expr::Match { field, value, .. } => {
             check_field(src, field)?;
@@ -28,8 +30,11 @@ pub(crate) fn check(src: &str, expr: &Expr) -> Result<(), Diagnostic> {
                 && !value.quoted
                 && raw(src, value).contains(" TO ")
             {
-                return Err(lucene(value, "`field:{a TO b}` is a Lucene range; in KQL it is a nested query")
-                    .with_help("write `field > a and field < b`"));
+                return Err(lucene(
+                    value,
+                    "`field:{a TO b}` is a Lucene range; in KQL it is a nested query",
+                )
+                .with_help("write `field > a and field < b`"));
             }
             check(src, query)
         }
@@ -64,17 +69,21 @@ fn check_field(src: &str, field: &Literal) -> Result<(), Diagnostic> {
     }
     let text = raw(src, field);
     if text == "_exists_" {
-        return Err(lucene(field, "`_exists_:field` is Lucene syntax").with_help("write `field: *`"));
+        return Err(
+            lucene(field, "`_exists_:field` is Lucene syntax").with_help("write `field: *`")
+        );
     }
     match text.chars().next() {
-        Some('-' | '!') => {
-            Err(lucene(field, "a leading `-` or `!` is Lucene's negation; in KQL it is part of the field name")
-                .with_help("write `not field: value`"))
-        }
-        Some('+') => {
-            Err(lucene(field, "a leading `+` is Lucene's required-clause marker; in KQL it is part of the field name")
-                .with_help("drop the `+`: every operand of `and` is required"))
-        }
+        Some('-' | '!') => Err(lucene(
+            field,
+            "a leading `-` or `!` is Lucene's negation; in KQL it is part of the field name",
+        )
+        .with_help("write `not field: value`")),
+        Some('+') => Err(lucene(
+            field,
+            "a leading `+` is Lucene's required-clause marker; in KQL it is part of the field name",
+        )
+        .with_help("drop the `+`: every operand of `and` is required")),
         _ => Ok(()),
     }
 }
@@ -87,18 +96,32 @@ fn check_value(src: &str, value: &Literal) -> Result<(), Diagnostic> {
     let words: Vec<&str> = text.split(is_space).filter(|w| !w.is_empty()).collect();
     if let Some(op) = words.iter().find(|w| **w == "&&" || **w == "||") {
         let kql = if *op == "&&" { "and" } else { "or" };
-        return Err(lucene(value, format!("`{op}` is not a KQL operator; Kibana would search for it as text"))
-            .with_help(format!("write `{kql}`")));
+        return Err(lucene(
+            value,
+            format!("`{op}` is not a KQL operator; Kibana would search for it as text"),
+        )
+        .with_help(format!("write `{kql}`")));
     }
     if text.starts_with('[') && text.contains(" TO ") {
-        return Err(lucene(value, "`[a TO b]` is a Lucene range; Kibana would search for it as text")
-            .with_help("write `field >= a and field <= b`"));
+        return Err(lucene(
+            value,
+            "`[a TO b]` is a Lucene range; Kibana would search for it as text",
+        )
+        .with_help("write `field >= a and field <= b`"));
     }
     if text.len() >= 2 && text.starts_with('\'') && text.ends_with('\'') {
-        return Err(Diagnostic::new("kql::lucene_syntax", "KQL does not quote with single quotes", value.span)
-            .with_help("use double quotes; single quotes are searched as part of the value"));
+        return Err(Diagnostic::new(
+            "kql::lucene_syntax",
+            "KQL does not quote with single quotes",
+            value.span,
+        )
+        .with_help("use double quotes; single quotes are searched as part of the value"));
     }
-    let is_keyword = |w: &&str| ["and", "or", "not"].iter().any(|k| w.eq_ignore_ascii_case(k));
+    let is_keyword = |w: &&str| {
+        ["and", "or", "not"]
+            .iter()
+            .any(|k| w.eq_ignore_ascii_case(k))
+    };
     let dangling = match (words.first(), words.last()) {
         (Some(first), _) if is_keyword(first) => Some(*first),
         (_, Some(last)) if is_keyword(last) => Some(*last),
@@ -126,17 +149,28 @@ fn check_free_text(src: &str, value: &Literal) -> Result<(), Diagnostic> {
     let text = raw(src, value);
     let name_len = text
         .char_indices()
-        .find(|&(i, c)| !(c.is_ascii_alphanumeric() || (matches!(c, '_' | '.' | '@' | '-') && i > 0)))
+        .find(|&(i, c)| {
+            !(c.is_ascii_alphanumeric() || (matches!(c, '_' | '.' | '@' | '-') && i > 0))
+        })
         .map_or(text.len(), |(i, _)| i);
-    let first_ok = text.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, '_' | '@'));
+    let first_ok = text
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, '_' | '@'));
     let after = text[name_len..].trim_start_matches(is_space);
     let negated = after.starts_with("!=");
     if first_ok && (after.starts_with('=') || negated) {
         let name = &text[..name_len];
-        let help = if negated { format!("write `not {name}: value`") } else { format!("write `{name}: value`") };
-        return Err(
-            lucene(value, "`=` does not compare in KQL; Kibana would search every field for this text").with_help(help)
-        );
+        let help = if negated {
+            format!("write `not {name}: value`")
+        } else {
+            format!("write `{name}: value`")
+        };
+        return Err(lucene(
+            value,
+            "`=` does not compare in KQL; Kibana would search every field for this text",
+        )
+        .with_help(help));
     }
     Ok(())
 }
@@ -169,9 +203,17 @@ mod tests {
         ];
         for (src, code, span) in cases {
             let err = parse(src).expect_err(src);
-            assert_eq!((err.code, err.span.range()), (*code, span.clone()), "{src:?}: {}", err.message);
+            assert_eq!(
+                (err.code, err.span.range()),
+                (*code, span.clone()),
+                "{src:?}: {}",
+                err.message
+            );
             assert!(err.help.is_some(), "{src:?}");
-            assert!(parse_with(src, ParseMode::Kibana).is_ok(), "Kibana accepts {src:?}");
+            assert!(
+                parse_with(src, ParseMode::Kibana).is_ok(),
+                "Kibana accepts {src:?}"
+            );
         }
     }
 

@@ -66,7 +66,10 @@ impl Node for Expr {
         Expr::Or { terms, span }
     }
     fn not(operand: Expr, span: Span) -> Expr {
-        Expr::Not { expr: Box::new(operand), span }
+        Expr::Not {
+            expr: Box::new(operand),
+            span,
+        }
     }
 }
 
@@ -78,7 +81,10 @@ impl Node for ValueExpr {
         ValueExpr::Or { terms, span }
     }
     fn not(operand: ValueExpr, span: Span) -> ValueExpr {
-        ValueExpr::Not { value: Box::new(operand), span }
+        ValueExpr::Not {
+            value: Box::new(operand),
+            span,
+        }
     }
 }
 
@@ -87,11 +93,20 @@ impl Node for ValueExpr {
 type Spanned<T> = (T, Span);
 
 /// `items` followed by `last`, combined with `make` unless `last` is alone.
-fn fold<T>(mut items: Vec<Spanned<T>>, last: Spanned<T>, make: fn(Vec<T>, Span) -> T) -> Spanned<T> {
-    let Some(&(_, first)) = items.first() else { return last };
+fn fold<T>(
+    mut items: Vec<Spanned<T>>,
+    last: Spanned<T>,
+    make: fn(Vec<T>, Span) -> T,
+) -> Spanned<T> {
+    let Some(&(_, first)) = items.first() else {
+        return last;
+    };
     let span = first.to(last.1);
     items.push(last);
-    (make(items.into_iter().map(|(node, _)| node).collect(), span), span)
+    (
+        make(items.into_iter().map(|(node, _)| node).collect(), span),
+        span,
+    )
 }
 
 /// The operands read so far at one level of parentheses: finished `and` chains joined by `or`,
@@ -103,7 +118,10 @@ struct Level<T> {
 
 impl<T: Node> Level<T> {
     fn new() -> Level<T> {
-        Level { ors: Vec::new(), ands: Vec::new() }
+        Level {
+            ors: Vec::new(),
+            ands: Vec::new(),
+        }
     }
 
     /// `operand` is followed by `or`: its `and` chain is complete.
@@ -151,7 +169,11 @@ pub(crate) struct Parser<'a> {
 }
 
 fn skip_spaces(src: &str, mut pos: usize) -> usize {
-    while let Some(c) = src.get(pos..).and_then(|rest| rest.chars().next()).filter(|&c| is_space(c)) {
+    while let Some(c) = src
+        .get(pos..)
+        .and_then(|rest| rest.chars().next())
+        .filter(|&c| is_space(c))
+    {
         pos += c.len_utf8();
     }
     pos
@@ -159,7 +181,12 @@ fn skip_spaces(src: &str, mut pos: usize) -> usize {
 
 impl<'a> Parser<'a> {
     pub(crate) fn new(src: &'a str) -> Parser<'a> {
-        Parser { src, pos: 0, depth: 0, last_value: None }
+        Parser {
+            src,
+            pos: 0,
+            depth: 0,
+            last_value: None,
+        }
     }
 
     /// Parses the whole text. `Ok(None)` for a query that is empty or only whitespace.
@@ -252,7 +279,11 @@ impl<'a> Parser<'a> {
     }
 
     /// Applies the `not`s waiting on the stack to a finished operand.
-    fn close_nots<T: Node>(&mut self, stack: &mut Vec<Frame<T>>, mut operand: Spanned<T>) -> Spanned<T> {
+    fn close_nots<T: Node>(
+        &mut self,
+        stack: &mut Vec<Frame<T>>,
+        mut operand: Spanned<T>,
+    ) -> Spanned<T> {
         while let Some(&Frame::Not(start)) = stack.last() {
             stack.pop();
             self.leave();
@@ -293,7 +324,11 @@ impl<'a> Parser<'a> {
                     Leaf::Expr(expr) => break expr,
                     Leaf::Nested(field) => {
                         self.enter(self.pos)?;
-                        stack.push(Frame::Brace(field, self.pos, mem::replace(&mut level, Level::new())));
+                        stack.push(Frame::Brace(
+                            field,
+                            self.pos,
+                            mem::replace(&mut level, Level::new()),
+                        ));
                         self.pos += 1;
                         self.skip_ws();
                         after = After::Brace;
@@ -319,7 +354,14 @@ impl<'a> Parser<'a> {
                         self.pos += 1;
                         self.leave();
                         let span = Span::new(field.span.start, self.pos);
-                        operand = (Expr::Nested { field, query: Box::new(inner), span }, span);
+                        operand = (
+                            Expr::Nested {
+                                field,
+                                query: Box::new(inner),
+                                span,
+                            },
+                            span,
+                        );
                     }
                     (None, None) => return Ok(level.finish(finished).0),
                     (frame, _) => {
@@ -364,7 +406,15 @@ impl<'a> Parser<'a> {
             self.skip_ws();
             let value = self.value_literal(After::Range(op))?;
             let span = Span::new(field.span.start, value.span.end);
-            return Ok(Leaf::Expr((Expr::Range { field, op, value, span }, span)));
+            return Ok(Leaf::Expr((
+                Expr::Range {
+                    field,
+                    op,
+                    value,
+                    span,
+                },
+                span,
+            )));
         }
         self.pos = after_literal;
         if !field.quoted {
@@ -376,10 +426,15 @@ impl<'a> Parser<'a> {
 
     fn range_op(&self) -> Option<(RangeOp, usize)> {
         let rest = self.rest();
-        [("<=", RangeOp::Lte), (">=", RangeOp::Gte), ("<", RangeOp::Lt), (">", RangeOp::Gt)]
-            .into_iter()
-            .find(|(text, _)| rest.starts_with(text))
-            .map(|(text, op)| (op, text.len()))
+        [
+            ("<=", RangeOp::Lte),
+            (">=", RangeOp::Gte),
+            ("<", RangeOp::Lt),
+            (">", RangeOp::Gt),
+        ]
+        .into_iter()
+        .find(|(text, _)| rest.starts_with(text))
+        .map(|(text, op)| (op, text.len()))
     }
 
     /// A parenthesised value list after `field:`, the position at its `(`.
@@ -447,7 +502,10 @@ impl<'a> Parser<'a> {
         let Some(c) = self.peek() else {
             return Diagnostic::new(
                 "kql::expected_term",
-                format!("expected a {what} {}, found the end of the query", after.describe()),
+                format!(
+                    "expected a {what} {}, found the end of the query",
+                    after.describe()
+                ),
                 Span::at(self.src.len()),
             );
         };
@@ -461,12 +519,15 @@ impl<'a> Parser<'a> {
                 format!("expected a {what} {}, found `{c}`", after.describe()),
                 self.here(1),
             ),
-            ':' | '<' | '>' => {
-                Diagnostic::new("kql::expected_term", format!("missing field name before `{c}`"), self.here(1))
-                    .with_help("write the field name first, for example `event.action: value`")
-            }
-            '{' => Diagnostic::new("kql::unexpected", "unexpected `{`", self.here(1))
-                .with_help("a nested query is written `field: { query }`; escape a literal brace as `\\{`"),
+            ':' | '<' | '>' => Diagnostic::new(
+                "kql::expected_term",
+                format!("missing field name before `{c}`"),
+                self.here(1),
+            )
+            .with_help("write the field name first, for example `event.action: value`"),
+            '{' => Diagnostic::new("kql::unexpected", "unexpected `{`", self.here(1)).with_help(
+                "a nested query is written `field: { query }`; escape a literal brace as `\\{`",
+            ),
             _ => self.unexpected(c),
         }
     }
@@ -504,20 +565,31 @@ impl<'a> Parser<'a> {
             }
             _ => "join terms with `and` or `or`".into(),
         };
-        Diagnostic::new("kql::unexpected", format!("unexpected `{c}`"), self.here(c.len_utf8())).with_help(help)
+        Diagnostic::new(
+            "kql::unexpected",
+            format!("unexpected `{c}`"),
+            self.here(c.len_utf8()),
+        )
+        .with_help(help)
     }
 
     fn previous_char(&self) -> Option<char> {
-        self.src.get(..self.pos).and_then(|before| before.chars().next_back())
+        self.src
+            .get(..self.pos)
+            .and_then(|before| before.chars().next_back())
     }
 
     /// The unquoted value that ends right at the current position, if any.
     fn value_before(&self) -> Option<&Literal> {
-        self.last_value.as_ref().filter(|(_, end)| *end == self.pos).map(|(value, _)| value)
+        self.last_value
+            .as_ref()
+            .filter(|(_, end)| *end == self.pos)
+            .map(|(value, _)| value)
     }
 
     fn missing_operator(&self, c: char, lucene: bool) -> Diagnostic {
-        let mut help = "KQL does not split on whitespace: join terms with `and` or `or`".to_string();
+        let mut help =
+            "KQL does not split on whitespace: join terms with `and` or `or`".to_string();
         if lucene {
             help.push_str("; `&&` and `||` are not KQL operators");
         }
@@ -535,16 +607,24 @@ impl<'a> Parser<'a> {
         let rest = self.rest();
         let Some(c) = rest.chars().next() else {
             return match inside {
-                Inside::Paren(open) => {
-                    Diagnostic::new("kql::unbalanced_paren", "unclosed `(`", Span::new(open, open + 1))
-                        .with_help("add the matching `)`")
-                }
-                Inside::Brace(open) => {
-                    Diagnostic::new("kql::unbalanced_brace", "unclosed `{`", Span::new(open, open + 1))
-                        .with_help("add the matching `}`")
-                }
+                Inside::Paren(open) => Diagnostic::new(
+                    "kql::unbalanced_paren",
+                    "unclosed `(`",
+                    Span::new(open, open + 1),
+                )
+                .with_help("add the matching `)`"),
+                Inside::Brace(open) => Diagnostic::new(
+                    "kql::unbalanced_brace",
+                    "unclosed `{`",
+                    Span::new(open, open + 1),
+                )
+                .with_help("add the matching `}`"),
                 // The top level never calls this at the end of the text.
-                Inside::Query => Diagnostic::new("kql::unexpected", "unexpected end of query", Span::at(self.pos)),
+                Inside::Query => Diagnostic::new(
+                    "kql::unexpected",
+                    "unexpected end of query",
+                    Span::at(self.pos),
+                ),
             };
         };
         match c {
@@ -568,7 +648,10 @@ impl<'a> Parser<'a> {
                 if !glued_word && (!spaced_before || !spaced_after) {
                     return Diagnostic::new(
                         "kql::keyword_spacing",
-                        format!("`{}` needs whitespace on both sides", &rest[..keyword.len()]),
+                        format!(
+                            "`{}` needs whitespace on both sides",
+                            &rest[..keyword.len()]
+                        ),
                         self.here(keyword.len()),
                     )
                     .with_help(format!("write ` {keyword} ` between the two terms"));
@@ -576,7 +659,8 @@ impl<'a> Parser<'a> {
             }
         }
         if self.not_keyword().is_some() {
-            let cut_word = self.value_before().is_some() && !self.previous_char().is_some_and(is_space);
+            let cut_word =
+                self.value_before().is_some() && !self.previous_char().is_some_and(is_space);
             return if cut_word {
                 Diagnostic::new(
                     "kql::keyword_in_value",
@@ -585,14 +669,22 @@ impl<'a> Parser<'a> {
                 )
                 .with_help("quote the value (quoted values have no wildcards) or write the `n` as `\\u006E`")
             } else {
-                Diagnostic::new("kql::misplaced_not", "`not` cannot follow a term", self.here(3))
-                    .with_help("write `and not` (or `or not`) between the two terms")
+                Diagnostic::new(
+                    "kql::misplaced_not",
+                    "`not` cannot follow a term",
+                    self.here(3),
+                )
+                .with_help("write `and not` (or `or not`) between the two terms")
             };
         }
-        let Some(value) = self.value_before() else { return self.missing_operator(c, false) };
+        let Some(value) = self.value_before() else {
+            return self.missing_operator(c, false);
+        };
         let last_word = value.text.rsplit(is_space).next().unwrap_or_default();
         if c == '('
-            && let Some(keyword) = ["not", "or", "and"].into_iter().find(|kw| last_word.eq_ignore_ascii_case(kw))
+            && let Some(keyword) = ["not", "or", "and"]
+                .into_iter()
+                .find(|kw| last_word.eq_ignore_ascii_case(kw))
         {
             return Diagnostic::new(
                 "kql::keyword_spacing",
@@ -601,7 +693,10 @@ impl<'a> Parser<'a> {
             )
             .with_help(format!("write `{keyword} (`"));
         }
-        let lucene = value.text.split(is_space).any(|word| word == "&&" || word == "||");
+        let lucene = value
+            .text
+            .split(is_space)
+            .any(|word| word == "&&" || word == "||");
         if lucene || c == '"' || (c == ':' && value.text.contains(is_space)) {
             return self.missing_operator(c, lucene);
         }
@@ -663,7 +758,11 @@ mod tests {
             ("not not a", "kql::misplaced_not", 4..7),
             ("f: not a", "kql::misplaced_not", 3..6),
             ("f: (not not a)", "kql::misplaced_not", 8..11),
-            ("process.name: not not not foo", "kql::misplaced_not", 14..17),
+            (
+                "process.name: not not not foo",
+                "kql::misplaced_not",
+                14..17,
+            ),
             ("a not b", "kql::misplaced_not", 2..5),
             ("\"a\" not b", "kql::misplaced_not", 4..7),
             ("f: cannot find", "kql::keyword_in_value", 6..9),
@@ -679,7 +778,12 @@ mod tests {
         ];
         for (src, code, span) in cases {
             let err = parse(src).expect_err(src);
-            assert_eq!((err.code, err.span.range()), (*code, span.clone()), "{src:?}: {}", err.message);
+            assert_eq!(
+                (err.code, err.span.range()),
+                (*code, span.clone()),
+                "{src:?}: {}",
+                err.message
+            );
         }
     }
 
@@ -706,7 +810,11 @@ mod tests {
     fn nesting_is_capped() {
         let ok = format!("{}a{}", "(".repeat(MAX_DEPTH), ")".repeat(MAX_DEPTH));
         assert!(parse(&ok).is_ok());
-        let deep = format!("{}a{}", "(".repeat(MAX_DEPTH + 1), ")".repeat(MAX_DEPTH + 1));
+        let deep = format!(
+            "{}a{}",
+            "(".repeat(MAX_DEPTH + 1),
+            ")".repeat(MAX_DEPTH + 1)
+        );
         assert_eq!(parse(&deep).unwrap_err().code, "kql::too_deep");
         let nots = "not (".repeat(MAX_DEPTH) + "a" + &")".repeat(MAX_DEPTH);
         assert_eq!(parse(&nots).unwrap_err().code, "kql::too_deep");

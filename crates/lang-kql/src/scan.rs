@@ -11,7 +11,10 @@ pub(crate) fn is_space(c: char) -> bool {
 
 /// Characters that end an unquoted literal unless escaped with `\`.
 pub(crate) fn is_special(c: char) -> bool {
-    matches!(c, '\\' | '(' | ')' | ':' | '<' | '>' | '"' | '*' | '{' | '}')
+    matches!(
+        c,
+        '\\' | '(' | ')' | ':' | '<' | '>' | '"' | '*' | '{' | '}'
+    )
 }
 
 /// The characters JavaScript's `String.prototype.trim` removes (Kibana trims unquoted literals
@@ -20,13 +23,21 @@ fn is_js_trim_space(c: char) -> bool {
     matches!(
         c,
         '\t' | '\n' | '\u{B}' | '\u{C}' | '\r' | ' ' | '\u{A0}' | '\u{1680}' | '\u{2000}'
-            ..='\u{200A}' | '\u{2028}' | '\u{2029}' | '\u{202F}' | '\u{205F}' | '\u{3000}' | '\u{FEFF}'
+            ..='\u{200A}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202F}'
+                | '\u{205F}'
+                | '\u{3000}'
+                | '\u{FEFF}'
     )
 }
 
 /// Whether `s` starts with the ASCII word `word`, ignoring ASCII case.
 pub(crate) fn starts_with_ci(s: &str, word: &str) -> bool {
-    s.as_bytes().get(..word.len()).is_some_and(|b| b.eq_ignore_ascii_case(word.as_bytes()))
+    s.as_bytes()
+        .get(..word.len())
+        .is_some_and(|b| b.eq_ignore_ascii_case(word.as_bytes()))
 }
 
 fn first_is_space(s: &str) -> bool {
@@ -36,7 +47,9 @@ fn first_is_space(s: &str) -> bool {
 /// Kibana's `Keyword` look-ahead at `pos`: `␣or␣`, `␣and␣` or `not␣` (any case). Where it
 /// matches, an unquoted literal ends.
 pub(crate) fn keyword_at(src: &str, pos: usize) -> bool {
-    let Some(rest) = src.get(pos..) else { return false };
+    let Some(rest) = src.get(pos..) else {
+        return false;
+    };
     if let Some(space) = rest.chars().next().filter(|&c| is_space(c)) {
         let after = &rest[space.len_utf8()..];
         for word in ["or", "and"] {
@@ -78,7 +91,12 @@ fn quoted(src: &str, start: usize) -> Result<(Literal, usize), Diagnostic> {
         match c {
             '"' => {
                 let end = pos + 1;
-                let literal = Literal { text, quoted: true, wildcards: Vec::new(), span: Span::new(start, end) };
+                let literal = Literal {
+                    text,
+                    quoted: true,
+                    wildcards: Vec::new(),
+                    span: Span::new(start, end),
+                };
                 return Ok((literal, end));
             }
             '\\' => {
@@ -118,7 +136,11 @@ fn escaped_whitespace(after_backslash: char) -> Option<char> {
 
 fn hex4(src: &str, pos: usize) -> Option<u32> {
     let digits = src.get(pos..pos + 4)?;
-    if digits.bytes().all(|b| b.is_ascii_hexdigit()) { u32::from_str_radix(digits, 16).ok() } else { None }
+    if digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+        u32::from_str_radix(digits, 16).ok()
+    } else {
+        None
+    }
 }
 
 /// `\uXXXX` at `pos` (the backslash). JavaScript strings are UTF-16, so a character outside the
@@ -127,7 +149,9 @@ fn unicode_escape(src: &str, pos: usize) -> Result<Option<(char, usize)>, Diagno
     if src.get(pos + 1..pos + 2) != Some("u") {
         return Ok(None);
     }
-    let Some(unit) = hex4(src, pos + 2) else { return Ok(None) };
+    let Some(unit) = hex4(src, pos + 2) else {
+        return Ok(None);
+    };
     let end = pos + 6;
     if (0xD800..0xDC00).contains(&unit)
         && src.get(end..end + 2) == Some("\\u")
@@ -143,7 +167,9 @@ fn unicode_escape(src: &str, pos: usize) -> Result<Option<(char, usize)>, Diagno
             format!("`{}` is half of a UTF-16 surrogate pair", &src[pos..end]),
             Span::new(pos, end),
         )
-        .with_help("write the character itself, or both halves of the pair (for example `\\uD83D\\uDE00`)")),
+        .with_help(
+            "write the character itself, or both halves of the pair (for example `\\uD83D\\uDE00`)",
+        )),
     }
 }
 
@@ -157,27 +183,53 @@ struct Char {
 
 /// The escape at `pos` (a backslash) inside an unquoted literal, in Kibana's order: whitespace,
 /// special character, unicode, keyword. `None` when the backslash starts no escape.
-fn unquoted_escape(src: &str, pos: usize, out: &mut Vec<Char>) -> Result<Option<usize>, Diagnostic> {
+fn unquoted_escape(
+    src: &str,
+    pos: usize,
+    out: &mut Vec<Char>,
+) -> Result<Option<usize>, Diagnostic> {
     let rest = src.get(pos + 1..).unwrap_or_default();
-    let Some(next) = rest.chars().next() else { return Ok(None) };
+    let Some(next) = rest.chars().next() else {
+        return Ok(None);
+    };
     if let Some(ws) = escaped_whitespace(next) {
-        out.push(Char { c: ws, live_wildcard: false, start: pos, end: pos + 2 });
+        out.push(Char {
+            c: ws,
+            live_wildcard: false,
+            start: pos,
+            end: pos + 2,
+        });
         return Ok(Some(pos + 2));
     }
     if is_special(next) {
         let end = pos + 1 + next.len_utf8();
-        out.push(Char { c: next, live_wildcard: false, start: pos, end });
+        out.push(Char {
+            c: next,
+            live_wildcard: false,
+            start: pos,
+            end,
+        });
         return Ok(Some(end));
     }
     if let Some((c, end)) = unicode_escape(src, pos)? {
-        out.push(Char { c, live_wildcard: false, start: pos, end });
+        out.push(Char {
+            c,
+            live_wildcard: false,
+            start: pos,
+            end,
+        });
         return Ok(Some(end));
     }
     for word in ["or", "and", "not"] {
         if starts_with_ci(rest, word) {
             let end = pos + 1 + word.len();
             for c in rest[..word.len()].chars() {
-                out.push(Char { c, live_wildcard: false, start: pos, end });
+                out.push(Char {
+                    c,
+                    live_wildcard: false,
+                    start: pos,
+                    end,
+                });
             }
             return Ok(Some(end));
         }
@@ -195,12 +247,22 @@ fn unquoted(src: &str, start: usize) -> Result<Option<(Literal, usize)>, Diagnos
                 None => break,
             }
         } else if c == '*' {
-            chars.push(Char { c, live_wildcard: true, start: pos, end: pos + 1 });
+            chars.push(Char {
+                c,
+                live_wildcard: true,
+                start: pos,
+                end: pos + 1,
+            });
             pos += 1;
         } else if is_special(c) || keyword_at(src, pos) {
             break;
         } else {
-            chars.push(Char { c, live_wildcard: false, start: pos, end: pos + c.len_utf8() });
+            chars.push(Char {
+                c,
+                live_wildcard: false,
+                start: pos,
+                end: pos + c.len_utf8(),
+            });
             pos += c.len_utf8();
         }
     }
@@ -226,7 +288,15 @@ fn unquoted(src: &str, start: usize) -> Result<Option<(Literal, usize)>, Diagnos
         (Some(first), Some(last)) => Span::new(first.start, last.end),
         _ => Span::new(start, pos),
     };
-    Ok(Some((Literal { text, quoted: false, wildcards, span }, pos)))
+    Ok(Some((
+        Literal {
+            text,
+            quoted: false,
+            wildcards,
+            span,
+        },
+        pos,
+    )))
 }
 
 #[cfg(test)]
@@ -279,7 +349,12 @@ mod tests {
             // `\n` wins over the keyword escape: `\not` is a newline then `ot`.
             (r"a\not", "a\not", &[], 5),
             (r"*\: No such file*", "*: No such file*", &[0, 15], 17),
-            (r"arn\:aws\:iam\:\:aws\:policy*", "arn:aws:iam::aws:policy*", &[23], 29),
+            (
+                r"arn\:aws\:iam\:\:aws\:policy*",
+                "arn:aws:iam::aws:policy*",
+                &[23],
+                29,
+            ),
             // Escaped whitespace at the ends is trimmed like any whitespace.
             (r"\tfoo\n", "foo", &[], 7),
             (r"\t", "", &[], 2),
@@ -303,7 +378,9 @@ mod tests {
 
     #[test]
     fn no_literal_where_nothing_can_start_one() {
-        for src in [")", ":", "<", "{", "}", "\\", "\\q", "\\'", "\\u12", "not x", "NOT\tx", ""] {
+        for src in [
+            ")", ":", "<", "{", "}", "\\", "\\q", "\\'", "\\u12", "not x", "NOT\tx", "",
+        ] {
             assert!(literal(src, 0).unwrap().is_none(), "{src:?}");
         }
     }

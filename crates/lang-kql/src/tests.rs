@@ -1,21 +1,38 @@
 //! Table-driven parse tests: every construct, Kibana's own `fromKueryExpression` cases and the
 //! intent of elastic/detection-rules' `tests/kuery/test_parser.py`.
 
-use crate::{Constant, Expr, Literal, ParseMode, Piece, RangeOp, Span, ValueExpr, parse, parse_with};
+use crate::{
+    Constant, Expr, Literal, ParseMode, Piece, RangeOp, Span, ValueExpr, parse, parse_with,
+};
 
 /// Unquoted literal; every `*` in `text` is a live wildcard.
 fn u(text: &str) -> Literal {
     let wildcards = text.match_indices('*').map(|(i, _)| i).collect();
-    Literal { text: text.into(), quoted: false, wildcards, span: Span::default() }
+    Literal {
+        text: text.into(),
+        quoted: false,
+        wildcards,
+        span: Span::default(),
+    }
 }
 
 /// Unquoted literal with no live wildcard (every `*` was escaped).
 fn lit(text: &str) -> Literal {
-    Literal { text: text.into(), quoted: false, wildcards: Vec::new(), span: Span::default() }
+    Literal {
+        text: text.into(),
+        quoted: false,
+        wildcards: Vec::new(),
+        span: Span::default(),
+    }
 }
 
 fn q(text: &str) -> Literal {
-    Literal { text: text.into(), quoted: true, wildcards: Vec::new(), span: Span::default() }
+    Literal {
+        text: text.into(),
+        quoted: true,
+        wildcards: Vec::new(),
+        span: Span::default(),
+    }
 }
 
 fn val(literal: Literal) -> ValueExpr {
@@ -23,7 +40,11 @@ fn val(literal: Literal) -> ValueExpr {
 }
 
 fn m(field: Literal, value: ValueExpr) -> Expr {
-    Expr::Match { field, value, span: Span::default() }
+    Expr::Match {
+        field,
+        value,
+        span: Span::default(),
+    }
 }
 
 /// `field: value` with an unquoted field and a single value.
@@ -32,39 +53,69 @@ fn fv(field: &str, value: Literal) -> Expr {
 }
 
 fn free(value: Literal) -> Expr {
-    Expr::FreeText { value, span: Span::default() }
+    Expr::FreeText {
+        value,
+        span: Span::default(),
+    }
 }
 
 fn or(terms: Vec<Expr>) -> Expr {
-    Expr::Or { terms, span: Span::default() }
+    Expr::Or {
+        terms,
+        span: Span::default(),
+    }
 }
 
 fn and(terms: Vec<Expr>) -> Expr {
-    Expr::And { terms, span: Span::default() }
+    Expr::And {
+        terms,
+        span: Span::default(),
+    }
 }
 
 fn not(expr: Expr) -> Expr {
-    Expr::Not { expr: Box::new(expr), span: Span::default() }
+    Expr::Not {
+        expr: Box::new(expr),
+        span: Span::default(),
+    }
 }
 
 fn range(field: &str, op: RangeOp, value: Literal) -> Expr {
-    Expr::Range { field: u(field), op, value, span: Span::default() }
+    Expr::Range {
+        field: u(field),
+        op,
+        value,
+        span: Span::default(),
+    }
 }
 
 fn nested(field: &str, query: Expr) -> Expr {
-    Expr::Nested { field: u(field), query: Box::new(query), span: Span::default() }
+    Expr::Nested {
+        field: u(field),
+        query: Box::new(query),
+        span: Span::default(),
+    }
 }
 
 fn vor(terms: Vec<ValueExpr>) -> ValueExpr {
-    ValueExpr::Or { terms, span: Span::default() }
+    ValueExpr::Or {
+        terms,
+        span: Span::default(),
+    }
 }
 
 fn vand(terms: Vec<ValueExpr>) -> ValueExpr {
-    ValueExpr::And { terms, span: Span::default() }
+    ValueExpr::And {
+        terms,
+        span: Span::default(),
+    }
 }
 
 fn vnot(value: ValueExpr) -> ValueExpr {
-    ValueExpr::Not { value: Box::new(value), span: Span::default() }
+    ValueExpr::Not {
+        value: Box::new(value),
+        span: Span::default(),
+    }
 }
 
 fn check(cases: Vec<(&str, Expr)>) {
@@ -72,7 +123,11 @@ fn check(cases: Vec<(&str, Expr)>) {
         let ast = parse_with(src, ParseMode::Kibana).unwrap_or_else(|e| panic!("{src:?}: {e}"));
         assert_eq!(ast, expected, "{src:?}");
         let printed = ast.to_string();
-        assert_eq!(parse_with(&printed, ParseMode::Kibana).as_ref(), Ok(&ast), "{src:?} printed as {printed:?}");
+        assert_eq!(
+            parse_with(&printed, ParseMode::Kibana).as_ref(),
+            Ok(&ast),
+            "{src:?} printed as {printed:?}"
+        );
     }
 }
 
@@ -84,7 +139,10 @@ fn constructs() {
         ("f: v", fv("f", u("v"))),
         ("f :\tv", fv("f", u("v"))),
         ("Event.Action:v", fv("Event.Action", u("v"))),
-        ("data_stream.dataset: aws.cloudtrail ", fv("data_stream.dataset", u("aws.cloudtrail"))),
+        (
+            "data_stream.dataset: aws.cloudtrail ",
+            fv("data_stream.dataset", u("aws.cloudtrail")),
+        ),
         ("x-amz-acl: public-read", fv("x-amz-acl", u("public-read"))),
         // Quoted phrases.
         ("f: \"a b\"", fv("f", q("a b"))),
@@ -103,35 +161,71 @@ fn constructs() {
         ("f: \\*", fv("f", lit("*"))),
         ("host.*: v", m(u("host.*"), val(u("v")))),
         // Value lists.
-        ("f: (a or b)", m(u("f"), vor(vec![val(u("a")), val(u("b"))]))),
-        ("f: (a OR b Or c)", m(u("f"), vor(vec![val(u("a")), val(u("b")), val(u("c"))]))),
-        ("f: (a or b and c)", m(u("f"), vor(vec![val(u("a")), vand(vec![val(u("b")), val(u("c"))])]))),
+        (
+            "f: (a or b)",
+            m(u("f"), vor(vec![val(u("a")), val(u("b"))])),
+        ),
+        (
+            "f: (a OR b Or c)",
+            m(u("f"), vor(vec![val(u("a")), val(u("b")), val(u("c"))])),
+        ),
+        (
+            "f: (a or b and c)",
+            m(
+                u("f"),
+                vor(vec![val(u("a")), vand(vec![val(u("b")), val(u("c"))])]),
+            ),
+        ),
         ("f: (not a)", m(u("f"), vnot(val(u("a"))))),
         (
             "f: (* and not (x* or \"y\"))",
-            m(u("f"), vand(vec![val(u("*")), vnot(vor(vec![val(u("x*")), val(q("y"))]))])),
+            m(
+                u("f"),
+                vand(vec![
+                    val(u("*")),
+                    vnot(vor(vec![val(u("x*")), val(q("y"))])),
+                ]),
+            ),
         ),
         ("f: ((a))", fv("f", u("a"))),
         ("f: ( a )", fv("f", u("a"))),
-        ("f: (\n  \"a\" or\n  \"b\"\n)", m(u("f"), vor(vec![val(q("a")), val(q("b"))]))),
+        (
+            "f: (\n  \"a\" or\n  \"b\"\n)",
+            m(u("f"), vor(vec![val(q("a")), val(q("b"))])),
+        ),
         // Boolean operators, case-insensitive, with precedence or < and < not.
         ("a or b", or(vec![free(u("a")), free(u("b"))])),
         ("a and b", and(vec![free(u("a")), free(u("b"))])),
         ("a AND b", and(vec![free(u("a")), free(u("b"))])),
         ("NOT a", not(free(u("a")))),
-        ("a or b and c", or(vec![free(u("a")), and(vec![free(u("b")), free(u("c"))])])),
+        (
+            "a or b and c",
+            or(vec![free(u("a")), and(vec![free(u("b")), free(u("c"))])]),
+        ),
         ("not a and b", and(vec![not(free(u("a"))), free(u("b"))])),
         ("not (a and b)", not(and(vec![free(u("a")), free(u("b"))]))),
-        ("(a or b) and c", and(vec![or(vec![free(u("a")), free(u("b"))]), free(u("c"))])),
-        ("(a or b) or c", or(vec![or(vec![free(u("a")), free(u("b"))]), free(u("c"))])),
+        (
+            "(a or b) and c",
+            and(vec![or(vec![free(u("a")), free(u("b"))]), free(u("c"))]),
+        ),
+        (
+            "(a or b) or c",
+            or(vec![or(vec![free(u("a")), free(u("b"))]), free(u("c"))]),
+        ),
         ("not (not a)", not(not(free(u("a"))))),
         ("f:a\nand\ng:b", and(vec![fv("f", u("a")), fv("g", u("b"))])),
-        ("f: a  or\u{A0}g: b", or(vec![fv("f", u("a")), fv("g", u("b"))])),
+        (
+            "f: a  or\u{A0}g: b",
+            or(vec![fv("f", u("a")), fv("g", u("b"))]),
+        ),
         // Keyword-looking values: a keyword needs whitespace around it.
         ("f: and", fv("f", u("and"))),
         ("f: or", fv("f", u("or"))),
         ("f: not", fv("f", u("not"))),
-        ("f: android or g: oregon", or(vec![fv("f", u("android")), fv("g", u("oregon"))])),
+        (
+            "f: android or g: oregon",
+            or(vec![fv("f", u("android")), fv("g", u("oregon"))]),
+        ),
         ("f: nothing", fv("f", u("nothing"))),
         ("f: notepad.exe", fv("f", u("notepad.exe"))),
         ("f: a \\or b", fv("f", u("a or b"))),
@@ -141,11 +235,26 @@ fn constructs() {
         ("n<=5", range("n", RangeOp::Lte, u("5"))),
         ("n > -5.5", range("n", RangeOp::Gt, u("-5.5"))),
         ("n >= \"5\"", range("n", RangeOp::Gte, q("5"))),
-        ("@timestamp < now-1d/d", range("@timestamp", RangeOp::Lt, u("now-1d/d"))),
-        ("n > 1 and n < 9", and(vec![range("n", RangeOp::Gt, u("1")), range("n", RangeOp::Lt, u("9"))])),
+        (
+            "@timestamp < now-1d/d",
+            range("@timestamp", RangeOp::Lt, u("now-1d/d")),
+        ),
+        (
+            "n > 1 and n < 9",
+            and(vec![
+                range("n", RangeOp::Gt, u("1")),
+                range("n", RangeOp::Lt, u("9")),
+            ]),
+        ),
         // Nested queries.
         ("top: { a: 1 }", nested("top", fv("a", u("1")))),
-        ("top:{a:1 or b:{c:2}}", nested("top", or(vec![fv("a", u("1")), nested("b", fv("c", u("2")))]))),
+        (
+            "top:{a:1 or b:{c:2}}",
+            nested(
+                "top",
+                or(vec![fv("a", u("1")), nested("b", fv("c", u("2")))]),
+            ),
+        ),
         // Free text.
         ("foo", free(u("foo"))),
         ("\"Accepted password\"", free(q("Accepted password"))),
@@ -153,7 +262,10 @@ fn constructs() {
         ("(a or \"b\")", or(vec![free(u("a")), free(q("b"))])),
         // Booleans and numbers keep their text.
         ("f: true", fv("f", u("true"))),
-        ("f: (true or \"true\")", m(u("f"), vor(vec![val(u("true")), val(q("true"))]))),
+        (
+            "f: (true or \"true\")",
+            m(u("f"), vor(vec![val(u("true")), val(q("true"))])),
+        ),
         ("f: 070", fv("f", u("070"))),
         ("f: 1.0", fv("f", u("1.0"))),
     ]);
@@ -164,12 +276,36 @@ fn escapes() {
     check(vec![
         (r"f: \\\(\)\:\<\>\*\{\}", fv("f", lit("\\():<>*{}"))),
         (r#"f: \""#, fv("f", lit("\""))),
-        (r"user.id: *\:i-*", fv("user.id", Literal { wildcards: vec![0, 4], ..lit("*:i-*") })),
+        (
+            r"user.id: *\:i-*",
+            fv(
+                "user.id",
+                Literal {
+                    wildcards: vec![0, 4],
+                    ..lit("*:i-*")
+                },
+            ),
+        ),
         (
             r"f: arn\:aws\:iam\:\:aws\:policy*",
-            fv("f", Literal { wildcards: vec![23], ..lit("arn:aws:iam::aws:policy*") }),
+            fv(
+                "f",
+                Literal {
+                    wildcards: vec![23],
+                    ..lit("arn:aws:iam::aws:policy*")
+                },
+            ),
         ),
-        (r"f: system\:serviceaccount\:*", fv("f", Literal { wildcards: vec![22], ..lit("system:serviceaccount:*") })),
+        (
+            r"f: system\:serviceaccount\:*",
+            fv(
+                "f",
+                Literal {
+                    wildcards: vec![22],
+                    ..lit("system:serviceaccount:*")
+                },
+            ),
+        ),
         (r"f: a\tb\rc\nd", fv("f", lit("a\tb\rc\nd"))),
         (r"f: \u0041\u00e9", fv("f", lit("Aé"))),
         (r"f: \\u00A0", fv("f", lit("\\u00A0"))),
@@ -190,66 +326,130 @@ fn kibana_ast_cases() {
         ("  foo ", free(u("foo"))),
         ("foo bar", free(u("foo bar"))),
         ("foo and bar", and(vec![free(u("foo")), free(u("bar"))])),
-        ("foo and\u{A0}bar", and(vec![free(u("foo")), free(u("bar"))])),
+        (
+            "foo and\u{A0}bar",
+            and(vec![free(u("foo")), free(u("bar"))]),
+        ),
         ("foo or bar", or(vec![free(u("foo")), free(u("bar"))])),
-        ("foo and bar and baz", and(vec![free(u("foo")), free(u("bar")), free(u("baz"))])),
-        ("foo or bar or baz", or(vec![free(u("foo")), free(u("bar")), free(u("baz"))])),
-        ("not (foo or bar)", not(or(vec![free(u("foo")), free(u("bar"))]))),
+        (
+            "foo and bar and baz",
+            and(vec![free(u("foo")), free(u("bar")), free(u("baz"))]),
+        ),
+        (
+            "foo or bar or baz",
+            or(vec![free(u("foo")), free(u("bar")), free(u("baz"))]),
+        ),
+        (
+            "not (foo or bar)",
+            not(or(vec![free(u("foo")), free(u("bar"))])),
+        ),
         (
             "foo or bar and baz or qux",
-            or(vec![free(u("foo")), and(vec![free(u("bar")), free(u("baz"))]), free(u("qux"))]),
+            or(vec![
+                free(u("foo")),
+                and(vec![free(u("bar")), free(u("baz"))]),
+                free(u("qux")),
+            ]),
         ),
-        ("(foo or bar) and baz", and(vec![or(vec![free(u("foo")), free(u("bar"))]), free(u("baz"))])),
+        (
+            "(foo or bar) and baz",
+            and(vec![
+                or(vec![free(u("foo")), free(u("bar"))]),
+                free(u("baz")),
+            ]),
+        ),
         ("foo:bar", fv("foo", u("bar"))),
         ("foo:bar baz", fv("foo", u("bar baz"))),
         ("foo:\"bar baz\"", fv("foo", q("bar baz"))),
-        ("foo:(bar or baz)", m(u("foo"), vor(vec![val(u("bar")), val(u("baz"))]))),
+        (
+            "foo:(bar or baz)",
+            m(u("foo"), vor(vec![val(u("bar")), val(u("baz"))])),
+        ),
         (
             "foo:((bar or baz) and not qux)",
-            m(u("foo"), vand(vec![vor(vec![val(u("bar")), val(u("baz"))]), vnot(val(u("qux")))])),
+            m(
+                u("foo"),
+                vand(vec![
+                    vor(vec![val(u("bar")), val(u("baz"))]),
+                    vnot(val(u("qux"))),
+                ]),
+            ),
         ),
         (
             "bytes > 1000 and bytes < 8000",
-            and(vec![range("bytes", RangeOp::Gt, u("1000")), range("bytes", RangeOp::Lt, u("8000"))]),
+            and(vec![
+                range("bytes", RangeOp::Gt, u("1000")),
+                range("bytes", RangeOp::Lt, u("8000")),
+            ]),
         ),
         (
             "bytes >= 1000 and bytes <= 8000",
-            and(vec![range("bytes", RangeOp::Gte, u("1000")), range("bytes", RangeOp::Lte, u("8000"))]),
+            and(vec![
+                range("bytes", RangeOp::Gte, u("1000")),
+                range("bytes", RangeOp::Lte, u("8000")),
+            ]),
         ),
         ("machine*:osx", m(u("machine*"), val(u("osx")))),
         ("foo:ba*", fv("foo", u("ba*"))),
         ("foo:*", fv("foo", u("*"))),
-        ("nestedField:{ childOfNested: foo }", nested("nestedField", fv("childOfNested", u("foo")))),
+        (
+            "nestedField:{ childOfNested: foo }",
+            nested("nestedField", fv("childOfNested", u("foo"))),
+        ),
         (
             "response:200 and nestedField:{ childOfNested:foo or childOfNested:bar }",
             and(vec![
                 fv("response", u("200")),
-                nested("nestedField", or(vec![fv("childOfNested", u("foo")), fv("childOfNested", u("bar"))])),
+                nested(
+                    "nestedField",
+                    or(vec![
+                        fv("childOfNested", u("foo")),
+                        fv("childOfNested", u("bar")),
+                    ]),
+                ),
             ]),
         ),
         (
             "nestedField:{ nestedChild:{ doublyNestedChild:foo } }",
-            nested("nestedField", nested("nestedChild", fv("doublyNestedChild", u("foo")))),
+            nested(
+                "nestedField",
+                nested("nestedChild", fv("doublyNestedChild", u("foo"))),
+            ),
         ),
         ("((((((((((foo))))))))))", free(u("foo"))),
         (
             "field: (value AND value2 OR \"value3\") OR nested: { field2: value4 }",
             or(vec![
-                m(u("field"), vor(vec![vand(vec![val(u("value")), val(u("value2"))]), val(q("value3"))])),
+                m(
+                    u("field"),
+                    vor(vec![
+                        vand(vec![val(u("value")), val(u("value2"))]),
+                        val(q("value3")),
+                    ]),
+                ),
                 nested("nested", fv("field2", u("value4"))),
             ]),
         ),
     ]);
     // Whitespace only: Kibana builds `is('*', '*')`.
-    assert_eq!(parse_with("  ", ParseMode::Kibana), Ok(m(u("*"), val(u("*")))));
+    assert_eq!(
+        parse_with("  ", ParseMode::Kibana),
+        Ok(m(u("*"), val(u("*"))))
+    );
     // Literal typing: only true/false/null become constants; numbers stay text.
-    for (text, constant) in
-        [("true", Some(Constant::True)), ("false", Some(Constant::False)), ("null", Some(Constant::Null))]
-    {
+    for (text, constant) in [
+        ("true", Some(Constant::True)),
+        ("false", Some(Constant::False)),
+        ("null", Some(Constant::Null)),
+    ] {
         assert_eq!(u(text).constant(), constant);
     }
-    for number in [".3", "-4", "0", "2.0", "070", "..4", "-", "0.0.1", "3.", "--4", "-0", "00949"] {
-        let Ok(Expr::FreeText { value, .. }) = parse(number) else { panic!("{number:?}") };
+    for number in [
+        ".3", "-4", "0", "2.0", "070", "..4", "-", "0.0.1", "3.", "--4", "-0", "00949",
+    ] {
+        let Ok(Expr::FreeText { value, .. }) = parse(number) else {
+            panic!("{number:?}")
+        };
         assert_eq!((value.text.as_str(), value.constant()), (number, None));
     }
 }
@@ -267,20 +467,38 @@ fn detection_rules_parser_cases() {
         // test_number_exists, test_multiple_types_success, test_date.
         ("foo:*", fv("foo", u("*"))),
         ("common.* : \"hello\"", m(u("common.*"), val(q("hello")))),
-        ("@time <= now-10d", range("@time", RangeOp::Lte, u("now-10d"))),
+        (
+            "@time <= now-10d",
+            range("@time", RangeOp::Lte, u("now-10d")),
+        ),
         // test_optimization (the parse half).
         (
             "host.name: test-* and not (destination.ip : \"127.0.0.53\" and destination.ip : \"169.254.169.254\")",
             and(vec![
                 fv("host.name", u("test-*")),
-                not(and(vec![fv("destination.ip", q("127.0.0.53")), fv("destination.ip", q("169.254.169.254"))])),
+                not(and(vec![
+                    fv("destination.ip", q("127.0.0.53")),
+                    fv("destination.ip", q("169.254.169.254")),
+                ])),
             ]),
         ),
         // test_blank_space: whitespace (including newlines) around operators is required and enough.
-        ("\"Test\" or \"Update\"", or(vec![free(q("Test")), free(q("Update"))])),
-        ("\"Test\" \nor \"Update\"", or(vec![free(q("Test")), free(q("Update"))])),
-        ("\"Test\" or\n \"Update\"", or(vec![free(q("Test")), free(q("Update"))])),
-        ("\"TestOr\" or\n \"UpdateAnd\"", or(vec![free(q("TestOr")), free(q("UpdateAnd"))])),
+        (
+            "\"Test\" or \"Update\"",
+            or(vec![free(q("Test")), free(q("Update"))]),
+        ),
+        (
+            "\"Test\" \nor \"Update\"",
+            or(vec![free(q("Test")), free(q("Update"))]),
+        ),
+        (
+            "\"Test\" or\n \"Update\"",
+            or(vec![free(q("Test")), free(q("Update"))]),
+        ),
+        (
+            "\"TestOr\" or\n \"UpdateAnd\"",
+            or(vec![free(q("TestOr")), free(q("UpdateAnd"))]),
+        ),
         // test_wildcard_with_spaces.
         ("field: *S3 Browser*", fv("field", u("*S3 Browser*"))),
         ("field: *S3 Browser", fv("field", u("*S3 Browser"))),
@@ -289,44 +507,140 @@ fn detection_rules_parser_cases() {
         ("field: S3* Browser", fv("field", u("S3* Browser"))),
         ("field: foo* bar* baz", fv("field", u("foo* bar* baz"))),
         // test_wildcard_with_spaces_and_escaped_specials.
-        (r"field: *\: No such file*", fv("field", Literal { wildcards: vec![0, 15], ..lit("*: No such file*") })),
-        (r"app_message: *\: No such file", fv("app_message", Literal { wildcards: vec![0], ..lit("*: No such file") })),
-        (r"field: *foo\(bar baz*", fv("field", Literal { wildcards: vec![0, 12], ..lit("*foo(bar baz*") })),
-        (r"field: foo* bar\:baz", fv("field", Literal { wildcards: vec![3], ..lit("foo* bar:baz") })),
+        (
+            r"field: *\: No such file*",
+            fv(
+                "field",
+                Literal {
+                    wildcards: vec![0, 15],
+                    ..lit("*: No such file*")
+                },
+            ),
+        ),
+        (
+            r"app_message: *\: No such file",
+            fv(
+                "app_message",
+                Literal {
+                    wildcards: vec![0],
+                    ..lit("*: No such file")
+                },
+            ),
+        ),
+        (
+            r"field: *foo\(bar baz*",
+            fv(
+                "field",
+                Literal {
+                    wildcards: vec![0, 12],
+                    ..lit("*foo(bar baz*")
+                },
+            ),
+        ),
+        (
+            r"field: foo* bar\:baz",
+            fv(
+                "field",
+                Literal {
+                    wildcards: vec![3],
+                    ..lit("foo* bar:baz")
+                },
+            ),
+        ),
         // test_wildcard_with_spaces_escaped_specials_full_issue_query: `or` splits, the tail is free text.
         (
             r"app_message : *\: No such file or directory",
-            or(vec![fv("app_message", Literal { wildcards: vec![0], ..lit("*: No such file") }), free(u("directory"))]),
+            or(vec![
+                fv(
+                    "app_message",
+                    Literal {
+                        wildcards: vec![0],
+                        ..lit("*: No such file")
+                    },
+                ),
+                free(u("directory")),
+            ]),
         ),
         (
             r"app_message : *\: No such file or app_message : directory",
             or(vec![
-                fv("app_message", Literal { wildcards: vec![0], ..lit("*: No such file") }),
+                fv(
+                    "app_message",
+                    Literal {
+                        wildcards: vec![0],
+                        ..lit("*: No such file")
+                    },
+                ),
                 fv("app_message", u("directory")),
             ]),
         ),
         // test_wildcard_with_spaces_and_unescaped_angle_brackets (escaped half).
-        (r"field: *foo\<bar baz*", fv("field", Literal { wildcards: vec![0, 12], ..lit("*foo<bar baz*") })),
-        (r"field: *foo\>bar baz*", fv("field", Literal { wildcards: vec![0, 12], ..lit("*foo>bar baz*") })),
+        (
+            r"field: *foo\<bar baz*",
+            fv(
+                "field",
+                Literal {
+                    wildcards: vec![0, 12],
+                    ..lit("*foo<bar baz*")
+                },
+            ),
+        ),
+        (
+            r"field: *foo\>bar baz*",
+            fv(
+                "field",
+                Literal {
+                    wildcards: vec![0, 12],
+                    ..lit("*foo>bar baz*")
+                },
+            ),
+        ),
         // test_wildcard_with_spaces_and_keywords.
-        ("field: *S3 Browser* and other: value", and(vec![fv("field", u("*S3 Browser*")), fv("other", u("value"))])),
-        ("field: S3 Browser* or other: value", or(vec![fv("field", u("S3 Browser*")), fv("other", u("value"))])),
+        (
+            "field: *S3 Browser* and other: value",
+            and(vec![
+                fv("field", u("*S3 Browser*")),
+                fv("other", u("value")),
+            ]),
+        ),
+        (
+            "field: S3 Browser* or other: value",
+            or(vec![fv("field", u("S3 Browser*")), fv("other", u("value"))]),
+        ),
         ("field: *or something*", fv("field", u("*or something*"))),
         // test_quoted_wildcard_as_literal, test_escaped_colon_with_leading_slash_wildcard.
         ("field: \"*text*\"", fv("field", q("*text*"))),
         (
             r"process.args:/lockscreenurl\:http*",
-            fv("process.args", Literal { wildcards: vec![19], ..lit("/lockscreenurl:http*") }),
+            fv(
+                "process.args",
+                Literal {
+                    wildcards: vec![19],
+                    ..lit("/lockscreenurl:http*")
+                },
+            ),
         ),
         // test_escaped_wildcard_is_literal: unlike detection-rules, the literal star survives
         // next to a live one.
         (r"field:\*", fv("field", lit("*"))),
         (r"field:foo\*bar", fv("field", lit("foo*bar"))),
-        (r"field:foo\*bar*", fv("field", Literal { wildcards: vec![7], ..lit("foo*bar*") })),
+        (
+            r"field:foo\*bar*",
+            fv(
+                "field",
+                Literal {
+                    wildcards: vec![7],
+                    ..lit("foo*bar*")
+                },
+            ),
+        ),
         // test_free_text_value.
         (
             "process.name : agent12 and \"Accepted password for root\"",
-            and(vec![fv("process.name", u("agent12")), free(q("Accepted password for root"))]),
+            and(vec![
+                fv("process.name", u("agent12")),
+                free(q("Accepted password for root")),
+            ]),
         ),
         ("agent12", free(u("agent12"))),
         ("1", free(u("1"))),
@@ -335,17 +649,29 @@ fn detection_rules_parser_cases() {
         ("\"*password*\"", free(q("*password*"))),
         (r"\*", free(lit("*"))),
         ("not \"foo bar\"", not(free(q("foo bar")))),
-        ("\"a\" or process.name : b", or(vec![free(q("a")), fv("process.name", u("b"))])),
+        (
+            "\"a\" or process.name : b",
+            or(vec![free(q("a")), fv("process.name", u("b"))]),
+        ),
         // test_nested_query.
         ("top:{ a:hello }", nested("top", fv("a", u("hello")))),
         ("top:{ b:\"1\" }", nested("top", fv("b", q("1")))),
-        ("top:{ a:hello and b:1 }", nested("top", and(vec![fv("a", u("hello")), fv("b", u("1"))]))),
-        ("top:{ middle:{ bool: true } }", nested("top", nested("middle", fv("bool", u("true"))))),
+        (
+            "top:{ a:hello and b:1 }",
+            nested("top", and(vec![fv("a", u("hello")), fv("b", u("1"))])),
+        ),
+        (
+            "top:{ middle:{ bool: true } }",
+            nested("top", nested("middle", fv("bool", u("true")))),
+        ),
     ]);
     // test_list_equals: order inside a list does not matter to the meaning; both parse to the
     // same alternatives.
     let alternatives = |src: &str| match parse(src) {
-        Ok(Expr::Match { value: ValueExpr::Or { terms, .. }, .. }) => {
+        Ok(Expr::Match {
+            value: ValueExpr::Or { terms, .. },
+            ..
+        }) => {
             let mut texts: Vec<String> = terms.iter().map(|t| t.to_string()).collect();
             texts.sort();
             texts
@@ -359,8 +685,14 @@ fn detection_rules_parser_cases() {
         names("email.attachments:{ file.extension: exe }"),
         ["email.attachments", "email.attachments.file.extension"]
     );
-    assert_eq!(names("a:1 and top:{ b:2 and middle:{ c:true } }"), ["a", "top", "top.b", "top.middle", "top.middle.c"]);
-    assert_eq!(names("host.name: foo and user.id: 1"), ["host.name", "user.id"]);
+    assert_eq!(
+        names("a:1 and top:{ b:2 and middle:{ c:true } }"),
+        ["a", "top", "top.b", "top.middle", "top.middle.c"]
+    );
+    assert_eq!(
+        names("host.name: foo and user.id: 1"),
+        ["host.name", "user.id"]
+    );
     // Rejections: test_blank_space, test_wildcard_with_spaces_and_invalid_escape,
     // test_wildcard_with_spaces_and_unescaped_angle_brackets; and where detection-rules is
     // looser than Kibana (test_wildcard_with_spaces_and_keywords `*not this*`,
@@ -376,12 +708,19 @@ fn detection_rules_parser_cases() {
         ("field: *foo bar<baz*", "kql::unexpected"),
         ("field: *foo bar>baz*", "kql::unexpected"),
         ("field: *not this*", "kql::keyword_in_value"),
-        ("process.executable: not /test/go-build*", "kql::misplaced_not"),
+        (
+            "process.executable: not /test/go-build*",
+            "kql::misplaced_not",
+        ),
         ("process.name: not not not foo", "kql::misplaced_not"),
     ];
     for (src, code) in rejected {
         for mode in [ParseMode::Strict, ParseMode::Kibana] {
-            assert_eq!(parse_with(src, mode).map_err(|e| e.code), Err(code), "{src:?} in {mode:?}");
+            assert_eq!(
+                parse_with(src, mode).map_err(|e| e.code),
+                Err(code),
+                "{src:?} in {mode:?}"
+            );
         }
     }
 }
@@ -389,17 +728,39 @@ fn detection_rules_parser_cases() {
 #[test]
 fn spans_point_into_the_text() {
     let src = "f: (a or \"b c\") and not g < 5 or top:{ x: * } or  free text ";
-    let Ok(Expr::Or { terms, span }) = parse(src) else { panic!() };
+    let Ok(Expr::Or { terms, span }) = parse(src) else {
+        panic!()
+    };
     assert_eq!(span.range(), 0..59);
-    let Expr::And { terms: conj, span: and_span } = &terms[0] else { panic!() };
+    let Expr::And {
+        terms: conj,
+        span: and_span,
+    } = &terms[0]
+    else {
+        panic!()
+    };
     assert_eq!(and_span.range(), 0..29);
-    let Expr::Match { field, value, span } = &conj[0] else { panic!() };
-    assert_eq!((field.span.range(), value.span().range(), span.range()), (0..1, 4..14, 0..15));
-    let ValueExpr::Or { terms: values, .. } = value else { panic!() };
-    assert_eq!((values[0].span().range(), values[1].span().range()), (4..5, 9..14));
-    let Expr::Not { expr, span } = &conj[1] else { panic!() };
+    let Expr::Match { field, value, span } = &conj[0] else {
+        panic!()
+    };
+    assert_eq!(
+        (field.span.range(), value.span().range(), span.range()),
+        (0..1, 4..14, 0..15)
+    );
+    let ValueExpr::Or { terms: values, .. } = value else {
+        panic!()
+    };
+    assert_eq!(
+        (values[0].span().range(), values[1].span().range()),
+        (4..5, 9..14)
+    );
+    let Expr::Not { expr, span } = &conj[1] else {
+        panic!()
+    };
     assert_eq!((span.range(), expr.span().range()), (20..29, 24..29));
-    let Expr::Nested { query, span, .. } = &terms[1] else { panic!() };
+    let Expr::Nested { query, span, .. } = &terms[1] else {
+        panic!()
+    };
     assert_eq!((span.range(), query.span().range()), (33..45, 39..43));
     assert_eq!(terms[2].span().range(), 50..59);
     assert_eq!(&src[terms[2].span().range()], "free text");
@@ -407,8 +768,17 @@ fn spans_point_into_the_text() {
 
 #[test]
 fn wildcard_pieces_from_parsed_values() {
-    let Ok(Expr::Match { value: ValueExpr::Value(v), .. }) = parse(r"f: *a\*b*c") else { panic!() };
-    assert_eq!(v.pieces(), [Piece::Any, Piece::Text("a*b"), Piece::Any, Piece::Text("c")]);
+    let Ok(Expr::Match {
+        value: ValueExpr::Value(v),
+        ..
+    }) = parse(r"f: *a\*b*c")
+    else {
+        panic!()
+    };
+    assert_eq!(
+        v.pieces(),
+        [Piece::Any, Piece::Text("a*b"), Piece::Any, Piece::Text("c")]
+    );
     assert!(v.is_wildcard() && !v.is_lone_wildcard());
 }
 
@@ -416,7 +786,10 @@ fn wildcard_pieces_from_parsed_values() {
 fn empty_query_is_an_error_in_strict_mode() {
     for src in ["", " \n\t "] {
         let err = parse(src).unwrap_err();
-        assert_eq!((err.code, err.span.range()), ("kql::empty_query", 0..src.len()));
+        assert_eq!(
+            (err.code, err.span.range()),
+            ("kql::empty_query", 0..src.len())
+        );
         assert!(err.help.unwrap().contains("`*: *`"));
     }
     assert!(parse("*: *").is_ok());

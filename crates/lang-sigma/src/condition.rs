@@ -213,7 +213,8 @@ pub struct LegacyCorrelation {
     pub timespan: Timespan,
 }
 
-/// Why a legacy aggregation has no correlation equivalent.
+/// Why a legacy construct has no correlation equivalent (the first three come from
+/// [`Aggregation::correlation_equivalent`], the others from the rule as a whole).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LegacyRejection {
     /// The rule has no `timeframe`, and correlations need a `timespan`.
@@ -224,6 +225,13 @@ pub enum LegacyRejection {
     /// `near` relates different search identifiers of one rule; a correlation relates rules, so
     /// the rule must be split into one rule per identifier first.
     Near,
+    /// A `timeframe` without any aggregation: Sigma 1.x used it only with aggregations, so the
+    /// author meant events *within* that time (usually of different search identifiers, which
+    /// one event can never satisfy together); a per-event engine would silently drop it.
+    TimeframeWithoutAggregation,
+    /// Several conditions (a condition list) of which some carry an aggregation: there is no
+    /// single correlation to map them to.
+    AggregationInConditionList,
 }
 
 impl fmt::Display for LegacyRejection {
@@ -235,6 +243,12 @@ impl fmt::Display for LegacyRejection {
             }
             LegacyRejection::Near => {
                 f.write_str("`near` correlates search identifiers of one rule, not rules")
+            }
+            LegacyRejection::TimeframeWithoutAggregation => f.write_str(
+                "`timeframe` without an aggregation: the condition was meant over a time window, not one event",
+            ),
+            LegacyRejection::AggregationInConditionList => {
+                f.write_str("an aggregation inside a list of conditions")
             }
         }
     }

@@ -13,7 +13,14 @@
 //!
 //! Errors are [`Diagnostic`]s (`sigma::*` codes) whose spans are byte offsets into the file;
 //! warnings (`sigma::lint_*`) flag legal constructs that probably do not do what the author
-//! meant. Evaluation is not done here: the `# Semantics` section is the contract for it.
+//! meant.
+//!
+//! [`compile_rule`] compiles a rule to the engine's predicate IR over the raw CloudTrail record
+//! (with the `# Semantics` below), classifies its legacy constructs ([`RuleKind`]) and routes it
+//! by `logsource` ([`CompiledRule::applies_to_cloudtrail`]); [`apply_filters`] adds global
+//! filters; [`plan_correlations`] turns correlations and legacy aggregations into
+//! [`CorrelationPlan`]s, plain data for the stateful engine (the [`plan`] module states that
+//! contract).
 //!
 //! # Grammar
 //!
@@ -82,17 +89,39 @@
 //!
 //! **Values of a field.** The "values" of a field are: its scalar if it is a scalar; each element
 //! (recursively flattened) if it is an array; and, for an object, its compact JSON text (CT 5:
-//! serde_json compact form, keys in the record's order, no spaces, strings JSON-escaped, so a
+//! compact form, keys in the record's order, no spaces, strings JSON-escaped, so a
 //! JSON-encoded string inside the object appears with `\"` escapes). An item matches when any
 //! value of the field matches; an empty array has no values. Booleans and numbers are compared
-//! by their string form (`true`, `false`, canonical number text), CT 4; a YAML number written
-//! without quotes ([`StrValue::Number`]) also equals a JSON number of the same numeric value
-//! (`1` equals `1.0`), and a YAML boolean ([`StrValue::Bool`]) equals the JSON boolean.
+//! by their JSON text (`true`, `false`; integers in decimal, other numbers in shortest
+//! round-trip form with a fraction, `1.0`), CT 4; a YAML number written without quotes
+//! ([`StrValue::Number`], canonical text `1` for `1.0`) also equals a JSON number of the same
+//! numeric value, and a YAML boolean ([`StrValue::Bool`]) is its text `true`/`false`, so it
+//! equals the JSON boolean and the strings `true`/`false`.
+//!
+//! **Quotes and backslashes in object text** (trailhound's decision for CT 5). A rule that
+//! matches an object as text is written as if the object were text a human reads:
+//! `requestParameters|contains: '"s3:GetObject"'` expects the quoted action of a policy. In raw
+//! CloudTrail the policy is a JSON document *inside a string* (`policyDocument`), so its quotes
+//! are `\"` in the object's JSON text and the needle as written never occurs. Therefore every
+//! non-exact string needle (`contains`, `startswith`, `endswith`, other wildcard shapes) whose
+//! text has a character JSON escapes (`"`, `\`, control characters) also matches in its
+//! JSON-escaped form (the text as it appears inside a JSON string literal, wildcards kept): the
+//! item `'"s3:GetObject"'` finds both `"s3:GetObject"` (quotes of the object's own text, e.g. a
+//! key) and `\"s3:GetObject\"` (quotes inside a string value), and `C:\Windows` finds the
+//! string value `C:\Windows` whose JSON text is `C:\\Windows`. Exact equality is not widened. The
+//! escaped form can also match a plain string that itself contains JSON escapes (a document
+//! encoded twice); nothing else changes for strings. A needle straddling a string boundary or
+//! mixing escaped and unescaped quotes is not found. No specification covers this; Elastic's
+//! `aws.cloudtrail.request_parameters` (a Java-style `{key=value}` rendering of the object,
+//! strings unescaped) shows the policy's quotes as the rule writes them, which this reproduces,
+//! while a search in raw JSON text (Splunk `_raw`) would miss like the plain JSON text does.
 //!
 //! **Case.** String comparisons are case-insensitive unless `|cased` (R "General": "All values
-//! are treated as case-insensitive strings"; M `cased`); CT 3. Case-insensitive means simple
-//! Unicode case folding per character (what the `regex` crate's `(?i)` does). `|re` is
-//! case-sensitive unless `|i` (R "General", M "Regular Expression").
+//! are treated as case-insensitive strings"; M `cased`); CT 3. Case-insensitive means both
+//! sides are lowercased with Unicode's full lowercase mapping (the engine's `fold`, as
+//! Elasticsearch's `case_insensitive` does); `|re|i` uses the `regex` crate's simple case
+//! folding. They differ only for rare characters (`İ`, final sigma). `|re` is case-sensitive
+//! unless `|i` (R "General", M "Regular Expression").
 //!
 //! **String shapes.** [`StrValue::Exact`] = whole value equal; `Contains`/`Prefix`/`Suffix` =
 //! substring/prefix/suffix; [`StrValue::Glob`]: `*` matches any run of characters including
@@ -104,7 +133,10 @@
 //!
 //! **Null.** `field: null` ([`Matcher::Null`]) matches when the field is missing or JSON `null`
 //! (CT 2: pySigma backends emit `isnull(field)`/`IS NULL`; R says null handling "depends on the
-//! target"). It does not match `""`, `[]` or `{}`.
+//! target"). It does not match `""`, `0`, `false`, `[]` or `{}`. Precisely: the path reaches
+//! no node at all (through arrays, every element is tried), or some node it reaches is JSON
+//! `null`; a path ending at an array reaches the array itself, so `[]` and `[null]` are not
+//! null. Chainsaw matches only an explicit JSON `null` (reference notes §3.1).
 //!
 //! **Missing fields.** Every matcher except `Null`, `Exists(false)` is false for a missing
 //! field or a JSON `null` field value (a JSON null array element is skipped).
@@ -124,14 +156,18 @@
 //! recursively; object/array containers are not stringified) as a substring: values are stored
 //! already wrapped in `*` (R "Keywords search": "applied to the full log message"; pySigma
 //! backends emit unbound full-text searches, `"value"` in Splunk/Lucene or `"*value*"`, which
-//! find the value inside longer text). A list is OR, `'|all': [..]` AND.
+//! find the value inside longer text). Numbers and booleans are searched by their JSON text,
+//! `null` and object keys are not values. A list is OR, `'|all': [..]` AND (each value may be
+//! found in a different field).
 //!
 //! **Regular expressions.** [`RegexMatch`]: searched unanchored in each value (as PCRE,
 //! Python `re.search`, Splunk `regex` do; SigmaHQ rules anchor with `^`/`$` explicitly), so
 //! `contains`/`startswith`/`endswith` after `re` change nothing. Flags: `i` case-insensitive, `m`
 //! multi-line anchors, `s` dot matches newline (M). The text was validated with `regex-syntax`
 //! (the spec's PCRE subset is a subset of it; lookaround/backreferences are rejected, as M
-//! declares everything outside the subset unsupported).
+//! declares everything outside the subset unsupported) and runs on the `regex` crate, whose
+//! classes are Unicode-aware (`\d` is any Unicode digit, `\w` any Unicode word character),
+//! unlike PCRE's ASCII defaults.
 //!
 //! **Encodings.** `base64`: standard alphabet with padding, of the UTF-8 bytes (or of the
 //! UTF-16 bytes after a `utf16*` modifier). `base64offset`: three alternatives, the encodings of
@@ -153,17 +189,21 @@
 //! regex treats that `%` as escaped; we read escapes left to right).
 //!
 //! **Numeric and time.** [`NumCmp`]: the field's value as a number (a JSON number, or a string
-//! that parses as a decimal number) compared with `op`; non-numeric values do not match.
+//! that parses as a number after trimming spaces: Rust's `f64` syntax, so `1e3` and `inf` count)
+//! compared with `op`; other values (booleans, objects, other text) do not match.
 //! [`TimeMatch`]: the field's value parsed as an RFC 3339 timestamp (CloudTrail `eventTime`) or
 //! epoch seconds, in UTC; `week` is the ISO 8601 week; compared for equality or with `op` (M:
 //! "not designed to handle timezone or format conversions").
 //!
-//! **cidr.** [`CidrMatch`]: the value parses as an IP address inside the network (v4 and v6; an
-//! address never matches a network of the other family). Host bits must be zero in the rule
+//! **cidr.** [`CidrMatch`]: the value is a string that parses (after trimming spaces) as an IP
+//! address inside the network, v4 and v6. An IPv4-mapped IPv6 address (`::ffff:10.0.0.1`) counts
+//! as its IPv4 address (the engine's `Cidr`); otherwise an address never matches a network of
+//! the other family. CloudTrail's `sourceIPAddress` also holds service names
+//! (`ec2.amazonaws.com`, `AWS Internal`), which never match. Host bits must be zero in the rule
 //! (pySigma uses Python's strict `ip_network`).
 //!
 //! **exists.** `true` when the path resolves to a value, including JSON `null`, `""`, `[]` (M:
-//! "only verifies the presence of a field, not its value").
+//! "only verifies the presence of a field, not its value"); through arrays, any element.
 //!
 //! **fieldref.** [`FieldRefMatch`]: the field's value compared with the referenced field's value
 //! in the same event (M `fieldref`): `Equals` / `Contains` / `Prefix` / `Suffix` (from a
@@ -205,14 +245,29 @@
 //! ties broken by input order; CloudTrail has second resolution). `generate: false` (default):
 //! the referenced rules produce no alerts of their own; `true`: they alert too (C "Generate").
 //! Rules may reference correlations (chaining): a correlation's matches are its events, carrying
-//! its group-by values.
+//! its group-by values. A legacy `selection | count() [by f] op n` with `timeframe` is the
+//! `event_count` correlation of the rule with itself (`count(f)`: `value_count`, `sum`/`avg`:
+//! `value_sum`/`value_avg`); [`plan`] states all of this as the contract of
+//! [`CorrelationPlan`].
 //!
 //! **Filters** (F, pySigma `filters.py`). A filter applies to rules listed by id or name (or
-//! `any`) whose logsource has every attribute the filter's logsource gives. pySigma rewrites the
+//! `any`) whose logsource has every attribute the filter's logsource gives. Its search
+//! identifiers are its own (pySigma renames them to avoid clashes with the rule's). pySigma rewrites the
 //! rule condition to `(rule condition) and (filter condition)`; the filter's condition therefore
 //! carries the negation (`not selection`), as pySigma's tests write it. The reference notes'
 //! "AND-NOTed" reading would invert such filters; `sigma::lint_filter_without_not` warns on filter
 //! conditions without `not`.
+//!
+//! **Log source.** A rule is for trailhound when its logsource has `product: aws` and `service:
+//! cloudtrail` (the official taxonomy, `SigmaHQ/sigma:tests/logsource.json`), compared exactly as
+//! pySigma's logsource conditions do; a `category` does not matter. Field names are then checked
+//! against the top-level keys of CloudTrail records (AWS CloudTrail User Guide, "CloudTrail
+//! record contents"): `sigma::lint_unknown_cloudtrail_field` warns about items that can never
+//! see a value (`status`, or `src_ip` without a field mapping).
+//!
+//! **Comparing with Chainsaw.** [`ValueSemantics::ChainsawCompat`] switches three rules to
+//! Chainsaw's (null = JSON null only; no boolean-to-text coercion; objects have no text) for
+//! comparing hit counts; it is not meant for detection.
 //!
 //! **YAML.** YAML 1.2 core schema, as R names YAML 1.2. pySigma reads YAML 1.1 (PyYAML), where
 //! unquoted `yes`/`no`/`on`/`off` are booleans; here they are strings and
@@ -223,6 +278,7 @@ use std::collections::BTreeMap;
 
 use trailhound_syntax::Diagnostic;
 
+pub mod compile;
 pub mod condition;
 mod context;
 pub mod correlation;
@@ -235,9 +291,13 @@ pub mod meta;
 pub mod modifier;
 pub mod number;
 pub mod pattern;
+pub mod plan;
 pub mod transform;
 pub mod yaml;
 
+pub use compile::{
+    CompileOptions, CompiledRule, RuleKind, ValueSemantics, apply_filters, compile_rule,
+};
 pub use condition::{
     AggFunc, AggOp, Aggregation, CondExpr, Condition, LegacyCorrelation, LegacyRejection, OfTarget,
     Quantifier,
@@ -257,6 +317,10 @@ pub use meta::{Level, LogSource, Metadata, Related};
 pub use modifier::{FieldKey, Modifier, ModifierUse, TimePart};
 pub use number::Number;
 pub use pattern::{Pattern, PatternPart};
+pub use plan::{
+    Bound, CorrelationPlan, InputSource, KeySource, PlanInput, PlanOrigin, Planned,
+    RejectedCorrelation, plan_correlations,
+};
 
 /// Options for [`parse`].
 #[derive(Clone, Debug, Default, PartialEq)]

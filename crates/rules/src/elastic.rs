@@ -11,7 +11,9 @@ use crate::report::RuleError;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use toml::Spanned;
-use trailhound_engine::rule::{AttackRef, RuleMeta, RuleSource, Schedule, Severity, Suppression, Technique, Threat};
+use trailhound_engine::rule::{
+    AttackRef, RuleMeta, RuleSource, Schedule, Severity, Suppression, Technique, Threat,
+};
 
 #[derive(Debug, Deserialize)]
 struct File {
@@ -258,13 +260,21 @@ fn severity(s: &str) -> Option<Severity> {
 fn threat(t: Vec<ThreatToml>) -> Vec<Threat> {
     t.into_iter()
         .map(|t| Threat {
-            framework: if t.framework.is_empty() { "MITRE ATT&CK".to_owned() } else { t.framework },
+            framework: if t.framework.is_empty() {
+                "MITRE ATT&CK".to_owned()
+            } else {
+                t.framework
+            },
             tactic: attack(t.tactic),
             technique: t
                 .technique
                 .into_iter()
                 .map(|tech| Technique {
-                    technique: attack(RefToml { id: tech.id, name: tech.name, reference: tech.reference }),
+                    technique: attack(RefToml {
+                        id: tech.id,
+                        name: tech.name,
+                        reference: tech.reference,
+                    }),
                     subtechnique: tech.subtechnique.into_iter().map(attack).collect(),
                 })
                 .collect(),
@@ -284,7 +294,9 @@ fn attack(r: RefToml) -> AttackRef {
 /// (`logs-aws.cloudtrail-default`) or Filebeat's indices.
 pub fn index_covers_cloudtrail(pattern: &str) -> bool {
     let glob = trailhound_engine::Glob::parse_backslash(pattern.trim(), false);
-    ["logs-aws.cloudtrail-default", "filebeat-8.0.0-2024.01.01"].iter().any(|i| glob.matches(i))
+    ["logs-aws.cloudtrail-default", "filebeat-8.0.0-2024.01.01"]
+        .iter()
+        .any(|i| glob.matches(i))
 }
 
 /// Offset of the first character of a TOML string value whose value span is `span`: past the
@@ -318,9 +330,20 @@ pub fn parse(file: &str, text: &str) -> Result<Parsed, RuleError> {
         return Ok(Parsed::Rules(hunting(file, text, hunt)));
     }
     let Some(rule) = parsed.rule else {
-        return Err(RuleError::at(file, text, 0, "elastic::no_rule", "no [rule] or [hunt] table".into()));
+        return Err(RuleError::at(
+            file,
+            text,
+            0,
+            "elastic::no_rule",
+            "no [rule] or [hunt] table".into(),
+        ));
     };
-    let maturity = parsed.metadata.as_ref().and_then(|m| m.get("maturity")).and_then(|v| v.as_str()).unwrap_or("");
+    let maturity = parsed
+        .metadata
+        .as_ref()
+        .and_then(|m| m.get("maturity"))
+        .and_then(|v| v.as_str())
+        .unwrap_or("");
     let sev = severity(&rule.severity);
     let mut meta = RuleMeta {
         id: rule.rule_id.clone(),
@@ -330,29 +353,50 @@ pub fn parse(file: &str, text: &str) -> Result<Parsed, RuleError> {
         rule_type: rule.rule_type.clone(),
         language: rule.language.clone().unwrap_or_default(),
         file: file.to_owned(),
-        version: rule.version.as_ref().map(|v| v.to_string().trim_matches('"').to_owned()),
+        version: rule
+            .version
+            .as_ref()
+            .map(|v| v.to_string().trim_matches('"').to_owned()),
         severity: sev,
-        risk_score: rule
-            .risk_score
-            .map_or_else(|| sev.map_or(0, Severity::default_risk_score), |r| r.clamp(0.0, 100.0) as u8),
+        risk_score: rule.risk_score.map_or_else(
+            || sev.map_or(0, Severity::default_risk_score),
+            |r| r.clamp(0.0, 100.0) as u8,
+        ),
         tags: rule.tags.clone(),
         references: rule.references.clone(),
-        false_positives: rule.false_positives.iter().map(|s| s.trim().to_owned()).collect(),
+        false_positives: rule
+            .false_positives
+            .iter()
+            .map(|s| s.trim().to_owned())
+            .collect(),
         note: rule.note.clone(),
         setup: rule.setup.clone(),
         building_block: rule.building_block_type.is_some(),
         threat: threat(rule.threat),
         compliance: Vec::new(),
-        investigation_fields: rule.investigation_fields.map(|i| i.field_names).unwrap_or_default(),
+        investigation_fields: rule
+            .investigation_fields
+            .map(|i| i.field_names)
+            .unwrap_or_default(),
         schedule: Schedule {
-            interval_ms: rule.interval.as_deref().and_then(parse_duration).unwrap_or(5 * 60_000),
-            lookback_ms: rule.from.as_deref().and_then(parse_now_minus).unwrap_or(6 * 60_000),
+            interval_ms: rule
+                .interval
+                .as_deref()
+                .and_then(parse_duration)
+                .unwrap_or(5 * 60_000),
+            lookback_ms: rule
+                .from
+                .as_deref()
+                .and_then(parse_now_minus)
+                .unwrap_or(6 * 60_000),
             max_signals: rule.max_signals.unwrap_or(100),
         },
         timestamp_override: rule.timestamp_override.clone(),
         suppression: rule.alert_suppression.map(|s| Suppression {
             group_by: s.group_by,
-            duration_ms: s.duration.and_then(|d| parse_duration(&format!("{}{}", d.value, d.unit))),
+            duration_ms: s
+                .duration
+                .and_then(|d| parse_duration(&format!("{}{}", d.value, d.unit))),
             suppress_missing: s.missing_fields_strategy.as_deref() != Some("doNotSuppress"),
         }),
     };
@@ -360,25 +404,52 @@ pub fn parse(file: &str, text: &str) -> Result<Parsed, RuleError> {
         meta.tags.push("Deprecated".into());
     }
     if meta.id.is_empty() || meta.name.is_empty() {
-        return Err(RuleError::at(file, text, 0, "elastic::missing_field", "a rule needs rule_id and name".into()));
+        return Err(RuleError::at(
+            file,
+            text,
+            0,
+            "elastic::missing_field",
+            "a rule needs rule_id and name".into(),
+        ));
     }
     if meta.severity.is_none() {
-        return Err(RuleError::at(file, text, 0, "elastic::severity", format!("unknown severity {:?}", rule.severity)));
+        return Err(RuleError::at(
+            file,
+            text,
+            0,
+            "elastic::severity",
+            format!("unknown severity {:?}", rule.severity),
+        ));
     }
     let logic = match rule.rule_type.as_str() {
         "machine_learning" => {
-            let job = rule.machine_learning_job_id.map(|v| v.to_string()).unwrap_or_default();
+            let job = rule
+                .machine_learning_job_id
+                .map(|v| v.to_string())
+                .unwrap_or_default();
             return Ok(Parsed::NotRunnable(
                 Box::new(meta),
-                format!("machine_learning rule: needs Elastic ML job {job}, which has no equivalent outside Elasticsearch"),
+                format!(
+                    "machine_learning rule: needs Elastic ML job {job}, which has no equivalent outside Elasticsearch"
+                ),
             ));
         }
-        "query" => ElasticLogic::Query { language: rule.language.clone().unwrap_or_else(|| "kuery".into()) },
-        "eql" => ElasticLogic::Eql { category_field: rule.event_category_override.clone() },
+        "query" => ElasticLogic::Query {
+            language: rule.language.clone().unwrap_or_else(|| "kuery".into()),
+        },
+        "eql" => ElasticLogic::Eql {
+            category_field: rule.event_category_override.clone(),
+        },
         "esql" => ElasticLogic::Esql { hunt: false },
         "threshold" => {
             let Some(t) = rule.threshold else {
-                return Err(RuleError::at(file, text, 0, "elastic::threshold", "threshold rule without [rule.threshold]".into()));
+                return Err(RuleError::at(
+                    file,
+                    text,
+                    0,
+                    "elastic::threshold",
+                    "threshold rule without [rule.threshold]".into(),
+                ));
             };
             let fields = match t.field {
                 FieldList::None => Vec::new(),
@@ -386,44 +457,93 @@ pub fn parse(file: &str, text: &str) -> Result<Parsed, RuleError> {
                 FieldList::One(f) => vec![f],
                 FieldList::Many(v) => v,
             };
-            ElasticLogic::Threshold { fields, value: t.value, cardinality: t.cardinality.into_iter().map(|c| (c.field, c.value)).collect() }
+            ElasticLogic::Threshold {
+                fields,
+                value: t.value,
+                cardinality: t
+                    .cardinality
+                    .into_iter()
+                    .map(|c| (c.field, c.value))
+                    .collect(),
+            }
         }
         "new_terms" => {
             let Some(nt) = rule.new_terms else {
-                return Err(RuleError::at(file, text, 0, "elastic::new_terms", "new_terms rule without [rule.new_terms]".into()));
+                return Err(RuleError::at(
+                    file,
+                    text,
+                    0,
+                    "elastic::new_terms",
+                    "new_terms rule without [rule.new_terms]".into(),
+                ));
             };
-            let start = nt.history_window_start.first().map(|h| h.value.clone()).unwrap_or_default();
+            let start = nt
+                .history_window_start
+                .first()
+                .map(|h| h.value.clone())
+                .unwrap_or_default();
             let Some(history_ms) = parse_now_minus(&start) else {
-                return Err(RuleError::at(file, text, 0, "elastic::new_terms", format!("history_window_start {start:?} is not now-<duration>")));
+                return Err(RuleError::at(
+                    file,
+                    text,
+                    0,
+                    "elastic::new_terms",
+                    format!("history_window_start {start:?} is not now-<duration>"),
+                ));
             };
-            ElasticLogic::NewTerms { fields: nt.value, history_ms }
-        }
-        other => {
-            return Ok(Parsed::NotRunnable(Box::new(meta), format!("rule type {other:?} is not supported")));
-        }
-    };
-    if let ElasticLogic::Query { language } = &logic {
-        if language != "kuery" {
-            return Ok(Parsed::NotRunnable(Box::new(meta), format!("query language {language:?} is not supported (KQL is)")));
-        }
-    }
-    if !matches!(logic, ElasticLogic::Esql { .. }) {
-        if let Some(index) = &rule.index {
-            if !index.iter().any(|i| index_covers_cloudtrail(i)) {
-                return Ok(Parsed::NotRunnable(Box::new(meta), format!("index {index:?} does not include CloudTrail (logs-aws.cloudtrail-*)")));
+            ElasticLogic::NewTerms {
+                fields: nt.value,
+                history_ms,
             }
         }
+        other => {
+            return Ok(Parsed::NotRunnable(
+                Box::new(meta),
+                format!("rule type {other:?} is not supported"),
+            ));
+        }
+    };
+    if let ElasticLogic::Query { language } = &logic
+        && language != "kuery"
+    {
+        return Ok(Parsed::NotRunnable(
+            Box::new(meta),
+            format!("query language {language:?} is not supported (KQL is)"),
+        ));
+    }
+    if !matches!(logic, ElasticLogic::Esql { .. })
+        && let Some(index) = &rule.index
+        && !index.iter().any(|i| index_covers_cloudtrail(i))
+    {
+        return Ok(Parsed::NotRunnable(
+            Box::new(meta),
+            format!("index {index:?} does not include CloudTrail (logs-aws.cloudtrail-*)"),
+        ));
     }
     let Some(query) = rule.query else {
-        return Err(RuleError::at(file, text, 0, "elastic::no_query", format!("{} rule without a query", rule.rule_type)));
+        return Err(RuleError::at(
+            file,
+            text,
+            0,
+            "elastic::no_query",
+            format!("{} rule without a query", rule.rule_type),
+        ));
     };
     let offset = content_offset(text, query.span());
-    Ok(Parsed::Rules(vec![ElasticRule { meta, logic, query: (query.into_inner(), offset) }]))
+    Ok(Parsed::Rules(vec![ElasticRule {
+        meta,
+        logic,
+        query: (query.into_inner(), offset),
+    }]))
 }
 
 fn hunting(file: &str, text: &str, hunt: HuntToml) -> Vec<ElasticRule> {
     let count = hunt.query.len();
-    let mut tags: Vec<String> = hunt.integration.iter().map(|i| format!("Integration: {i}")).collect();
+    let mut tags: Vec<String> = hunt
+        .integration
+        .iter()
+        .map(|i| format!("Integration: {i}"))
+        .collect();
     tags.push("Hunting".into());
     let mut threat: BTreeMap<String, Threat> = BTreeMap::new();
     for t in &hunt.mitre {
@@ -433,7 +553,9 @@ fn hunting(file: &str, text: &str, hunt: HuntToml) -> Vec<ElasticRule> {
             tactic: AttackRef::default(),
             technique: Vec::new(),
         });
-        let (base, sub) = t.split_once('.').map_or((t.as_str(), None), |(b, _)| (b, Some(t.as_str())));
+        let (base, sub) = t
+            .split_once('.')
+            .map_or((t.as_str(), None), |(b, _)| (b, Some(t.as_str())));
         let tech = Technique {
             technique: AttackRef::new(base, ""),
             subtechnique: sub.map(|s| vec![AttackRef::new(s, "")]).unwrap_or_default(),
@@ -445,25 +567,44 @@ fn hunting(file: &str, text: &str, hunt: HuntToml) -> Vec<ElasticRule> {
         .enumerate()
         .map(|(i, q)| {
             let offset = content_offset(text, q.span());
-            let id = if count > 1 { format!("{}-{}", hunt.uuid, i + 1) } else { hunt.uuid.clone() };
+            let id = if count > 1 {
+                format!("{}-{}", hunt.uuid, i + 1)
+            } else {
+                hunt.uuid.clone()
+            };
             let meta = RuleMeta {
                 id,
                 name: hunt.name.clone(),
                 description: hunt.description.trim().to_owned(),
                 source: Some(RuleSource::Elastic),
                 rule_type: "hunt".into(),
-                language: hunt.language.first().cloned().unwrap_or_else(|| "ES|QL".into()),
+                language: hunt
+                    .language
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| "ES|QL".into()),
                 file: file.to_owned(),
                 severity: Some(Severity::Low),
                 risk_score: Severity::Low.default_risk_score(),
                 tags: tags.clone(),
                 references: hunt.references.clone(),
-                note: (!hunt.notes.is_empty()).then(|| hunt.notes.iter().filter(|n| !n.is_empty()).map(|n| format!("- {n}")).collect::<Vec<_>>().join("\n")),
+                note: (!hunt.notes.is_empty()).then(|| {
+                    hunt.notes
+                        .iter()
+                        .filter(|n| !n.is_empty())
+                        .map(|n| format!("- {n}"))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                }),
                 threat: threat.values().cloned().collect(),
                 ..RuleMeta::default()
             };
             let _ = &hunt.author;
-            ElasticRule { meta, logic: ElasticLogic::Esql { hunt: true }, query: (q.into_inner(), offset) }
+            ElasticRule {
+                meta,
+                logic: ElasticLogic::Esql { hunt: true },
+                query: (q.into_inner(), offset),
+            }
         })
         .collect()
 }
@@ -511,12 +652,23 @@ missing_fields_strategy = "doNotSuppress"
 
     #[test]
     fn reads_metadata_schedule_and_query_position() {
-        let Parsed::Rules(rules) = parse("x.toml", SEED_LIKE).expect("parses") else { panic!("runnable") };
+        let Parsed::Rules(rules) = parse("x.toml", SEED_LIKE).expect("parses") else {
+            panic!("runnable")
+        };
         let r = &rules[0];
-        assert_eq!(r.meta.schedule, Schedule { interval_ms: 8 * 60_000, lookback_ms: 9 * 60_000, max_signals: 100 });
+        assert_eq!(
+            r.meta.schedule,
+            Schedule {
+                interval_ms: 8 * 60_000,
+                lookback_ms: 9 * 60_000,
+                max_signals: 100
+            }
+        );
         assert_eq!(r.meta.techniques(), ["T1578", "T1578.005"]);
         assert_eq!(r.meta.tactics(), ["TA0005"]);
-        assert!(matches!(&r.logic, ElasticLogic::Eql { category_field: Some(f) } if f == "event.type"));
+        assert!(
+            matches!(&r.logic, ElasticLogic::Eql { category_field: Some(f) } if f == "event.type")
+        );
         let (query, offset) = &r.query;
         assert_eq!(query.trim(), r#"info where event.action == "X""#);
         assert_eq!(&SEED_LIKE[*offset..*offset + 4], "info");
@@ -526,13 +678,21 @@ missing_fields_strategy = "doNotSuppress"
 
     #[test]
     fn not_runnable_rules_say_why() {
-        let ml = SEED_LIKE.replace("type = \"eql\"", "type = \"machine_learning\"\nmachine_learning_job_id = \"rare_method\"");
+        let ml = SEED_LIKE.replace(
+            "type = \"eql\"",
+            "type = \"machine_learning\"\nmachine_learning_job_id = \"rare_method\"",
+        );
         match parse("ml.toml", &ml).expect("parses") {
             Parsed::NotRunnable(_, why) => assert!(why.contains("rare_method"), "{why}"),
             Parsed::Rules(_) => panic!("ML rules cannot run"),
         }
-        let other = SEED_LIKE.replace(r#"index = ["filebeat-*", "logs-aws.cloudtrail-*"]"#, r#"index = ["logs-okta.system-*"]"#);
-        assert!(matches!(parse("o.toml", &other).expect("parses"), Parsed::NotRunnable(_, why) if why.contains("does not include CloudTrail")));
+        let other = SEED_LIKE.replace(
+            r#"index = ["filebeat-*", "logs-aws.cloudtrail-*"]"#,
+            r#"index = ["logs-okta.system-*"]"#,
+        );
+        assert!(
+            matches!(parse("o.toml", &other).expect("parses"), Parsed::NotRunnable(_, why) if why.contains("does not include CloudTrail"))
+        );
     }
 
     #[test]

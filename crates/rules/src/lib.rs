@@ -33,7 +33,10 @@ pub struct LoadOptions {
 
 impl Default for LoadOptions {
     fn default() -> Self {
-        LoadOptions { generation: Generation::Latest, max_keys: trailhound_engine::state::DEFAULT_MAX_KEYS }
+        LoadOptions {
+            generation: Generation::Latest,
+            max_keys: trailhound_engine::state::DEFAULT_MAX_KEYS,
+        }
     }
 }
 
@@ -46,7 +49,12 @@ pub enum FileKind {
 
 /// The kind of a rule file, or `None` when it is not a rule file (README, provenance…).
 pub fn file_kind(path: &Path) -> Option<FileKind> {
-    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         Some("toml") => Some(FileKind::ElasticToml),
         _ => None,
     }
@@ -55,7 +63,13 @@ pub fn file_kind(path: &Path) -> Option<FileKind> {
 /// Rule files under `paths` (directories walked recursively, sorted; hidden entries skipped).
 /// Paths that do not exist are returned as errors.
 pub fn rule_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<RuleError>) {
-    fn walk(p: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<RuleError>, explicit: bool, depth: usize) {
+    fn walk(
+        p: &Path,
+        out: &mut Vec<PathBuf>,
+        errors: &mut Vec<RuleError>,
+        explicit: bool,
+        depth: usize,
+    ) {
         if depth > 64 {
             return;
         }
@@ -63,11 +77,20 @@ pub fn rule_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<RuleError>) {
             let mut entries: Vec<PathBuf> = match std::fs::read_dir(p) {
                 Ok(rd) => rd.filter_map(|e| e.ok()).map(|e| e.path()).collect(),
                 Err(e) => {
-                    errors.push(RuleError::at(&p.display().to_string(), "", 0, "rules::io", e.to_string()));
+                    errors.push(RuleError::at(
+                        &p.display().to_string(),
+                        "",
+                        0,
+                        "rules::io",
+                        e.to_string(),
+                    ));
                     return;
                 }
             };
-            entries.retain(|e| !e.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')));
+            entries.retain(|e| {
+                !e.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+            });
             entries.sort();
             for e in entries {
                 walk(&e, out, errors, false, depth + 1);
@@ -76,10 +99,22 @@ pub fn rule_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<RuleError>) {
             if file_kind(p).is_some() {
                 out.push(p.to_path_buf());
             } else if explicit {
-                errors.push(RuleError::at(&p.display().to_string(), "", 0, "rules::unknown_kind", "not a rule file (.toml, .json, .yml, .yaml)".into()));
+                errors.push(RuleError::at(
+                    &p.display().to_string(),
+                    "",
+                    0,
+                    "rules::unknown_kind",
+                    "not a rule file (.toml, .json, .yml, .yaml)".into(),
+                ));
             }
         } else {
-            errors.push(RuleError::at(&p.display().to_string(), "", 0, "rules::io", "no such file or directory".into()));
+            errors.push(RuleError::at(
+                &p.display().to_string(),
+                "",
+                0,
+                "rules::io",
+                "no such file or directory".into(),
+            ));
         }
     }
     let mut out = Vec::new();
@@ -94,28 +129,46 @@ pub fn rule_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<RuleError>) {
 pub fn load_paths(paths: &[PathBuf], options: &LoadOptions) -> LoadReport {
     let (files, errors) = rule_files(paths);
     let mut sources = Vec::new();
-    let mut report = LoadReport { errors, ..LoadReport::default() };
+    let mut report = LoadReport {
+        errors,
+        ..LoadReport::default()
+    };
     for f in files {
         match std::fs::read_to_string(&f) {
             Ok(text) => sources.push((f.display().to_string(), text)),
-            Err(e) => report.errors.push(RuleError::at(&f.display().to_string(), "", 0, "rules::io", e.to_string())),
+            Err(e) => report.errors.push(RuleError::at(
+                &f.display().to_string(),
+                "",
+                0,
+                "rules::io",
+                e.to_string(),
+            )),
         }
     }
     load_sources(&sources, options, report)
 }
 
 /// Loads rules from `(name, text)` pairs (the bundled pack, tests), adding to `report`.
-pub fn load_sources(sources: &[(String, String)], options: &LoadOptions, mut report: LoadReport) -> LoadReport {
+pub fn load_sources(
+    sources: &[(String, String)],
+    options: &LoadOptions,
+    mut report: LoadReport,
+) -> LoadReport {
     let mut seen: HashMap<String, String> = HashMap::new();
     for (name, text) in sources {
         report.files += 1;
-        let Some(kind) = file_kind(Path::new(name)) else { continue };
+        let Some(kind) = file_kind(Path::new(name)) else {
+            continue;
+        };
         let outcomes: Vec<RuleOutcome> = match kind {
             FileKind::ElasticToml => match elastic::parse(name, text) {
-                Ok(elastic::Parsed::Rules(rules)) => {
-                    rules.into_iter().map(|r| compile_elastic::compile(name, text, r, options)).collect()
+                Ok(elastic::Parsed::Rules(rules)) => rules
+                    .into_iter()
+                    .map(|r| compile_elastic::compile(name, text, r, options))
+                    .collect(),
+                Ok(elastic::Parsed::NotRunnable(meta, why)) => {
+                    vec![RuleOutcome::NotRunnable(meta, why)]
                 }
-                Ok(elastic::Parsed::NotRunnable(meta, why)) => vec![RuleOutcome::NotRunnable(*meta, why)],
                 Err(e) => vec![RuleOutcome::Error(e)],
             },
         };
@@ -124,13 +177,18 @@ pub fn load_sources(sources: &[(String, String)], options: &LoadOptions, mut rep
                 RuleOutcome::Rule(rule, warnings) => {
                     report.warnings.extend(warnings);
                     if let Some(first) = seen.get(&rule.meta.id) {
-                        report.duplicates.push((rule.meta.id.clone(), first.clone(), name.clone()));
+                        report
+                            .duplicates
+                            .push((rule.meta.id.clone(), first.clone(), name.clone()));
                         continue;
                     }
                     seen.insert(rule.meta.id.clone(), name.clone());
                     report.rules.push(*rule);
                 }
-                RuleOutcome::NotRunnable(meta, reason) => report.not_runnable.push(NotRunnable { meta, reason }),
+                RuleOutcome::NotRunnable(meta, reason) => report.not_runnable.push(NotRunnable {
+                    meta: *meta,
+                    reason,
+                }),
                 RuleOutcome::Error(e) => report.errors.push(e),
             }
         }

@@ -23,7 +23,13 @@ pub struct RuleError {
 
 impl RuleError {
     /// An error at byte `offset` of `text`.
-    pub fn at(file: &str, text: &str, offset: usize, code: &'static str, message: String) -> RuleError {
+    pub fn at(
+        file: &str,
+        text: &str,
+        offset: usize,
+        code: &'static str,
+        message: String,
+    ) -> RuleError {
         let d = Diagnostic::new(code, message, trailhound_syntax::Span::at(offset));
         RuleError::from_diagnostic(file, text, &d)
     }
@@ -87,7 +93,7 @@ pub enum RuleOutcome {
     /// A runnable rule and the warnings its compilation raised.
     Rule(Box<Rule>, Vec<RuleError>),
     /// A rule that cannot run here, with the reason.
-    NotRunnable(RuleMeta, String),
+    NotRunnable(Box<RuleMeta>, String),
     /// A rule that does not compile.
     Error(RuleError),
 }

@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use trailhound_rules::elastic::{ElasticLogic, Parsed, parse};
 
 fn dir(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/corpus")
+        .join(name)
 }
 
 fn toml_files(name: &str) -> Vec<PathBuf> {
@@ -40,14 +42,27 @@ fn elastic_rules_metadata() {
                     *by_type.entry(kind.to_owned()).or_default() += 1;
                 }
             }
-            Parsed::NotRunnable(meta, reason) => not_runnable.push((meta.rule_type.clone(), reason)),
+            Parsed::NotRunnable(meta, reason) => {
+                not_runnable.push((meta.rule_type.clone(), reason))
+            }
         }
     }
-    let want: BTreeMap<String, usize> =
-        [("query", 67), ("new_terms", 42), ("eql", 23), ("esql", 22), ("threshold", 4)].map(|(k, v)| (k.to_owned(), v)).into();
+    let want: BTreeMap<String, usize> = [
+        ("query", 67),
+        ("new_terms", 42),
+        ("eql", 23),
+        ("esql", 22),
+        ("threshold", 4),
+    ]
+    .map(|(k, v)| (k.to_owned(), v))
+    .into();
     assert_eq!(by_type, want);
     assert_eq!(not_runnable.len(), 4);
-    assert!(not_runnable.iter().all(|(t, why)| t == "machine_learning" && why.contains("ML job")));
+    assert!(
+        not_runnable
+            .iter()
+            .all(|(t, why)| t == "machine_learning" && why.contains("ML job"))
+    );
 }
 
 #[test]
@@ -71,13 +86,25 @@ fn hunting_queries_metadata() {
 
 #[test]
 fn elastic_rules_compile() {
-    let report = trailhound_rules::load_paths(&[dir("elastic-rules")], &trailhound_rules::LoadOptions::default());
+    let report = trailhound_rules::load_paths(
+        &[dir("elastic-rules")],
+        &trailhound_rules::LoadOptions::default(),
+    );
     for e in &report.errors {
         eprintln!("{e}");
     }
     for n in &report.not_runnable {
-        eprintln!("not runnable: {} ({}): {}", n.meta.name, n.meta.file, n.reason);
+        eprintln!(
+            "not runnable: {} ({}): {}",
+            n.meta.name, n.meta.file, n.reason
+        );
     }
-    eprintln!("rules {} not runnable {} errors {} warnings {}", report.rules.len(), report.not_runnable.len(), report.errors.len(), report.warnings.len());
+    eprintln!(
+        "rules {} not runnable {} errors {} warnings {}",
+        report.rules.len(),
+        report.not_runnable.len(),
+        report.errors.len(),
+        report.warnings.len()
+    );
     assert!(report.errors.is_empty());
 }

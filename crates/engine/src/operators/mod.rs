@@ -16,10 +16,10 @@ pub fn combinations(ev: &Event<'_>, fields: &[(String, Field)]) -> Option<Vec<Ve
     for (_, field) in fields {
         let mut values: Vec<String> = Vec::new();
         field.visit(ev, &mut |v| {
-            if let Some(t) = v.to_text() {
-                if !values.contains(&t) {
-                    values.push(t);
-                }
+            if let Some(t) = v.to_text()
+                && !values.contains(&t)
+            {
+                values.push(t);
             }
             false
         });

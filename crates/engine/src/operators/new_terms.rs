@@ -52,7 +52,11 @@ impl NewTermsOperator {
     /// Fresh state.
     pub fn new(spec: NewTermsSpec) -> NewTermsOperator {
         let seen = Keyed::new(spec.max_keys);
-        NewTermsOperator { spec, seen, data_start: None }
+        NewTermsOperator {
+            spec,
+            seen,
+            data_start: None,
+        }
     }
 }
 
@@ -60,7 +64,9 @@ impl Operator for NewTermsOperator {
     fn on_event(&mut self, _slot: usize, ev: &SharedEvent, out: &mut Vec<Detection>) {
         let Some(t) = ev.time_millis() else { return };
         let start = *self.data_start.get_or_insert(t);
-        let Some(combos) = combinations(ev, &self.spec.fields) else { return };
+        let Some(combos) = combinations(ev, &self.spec.fields) else {
+            return;
+        };
         let judged = t >= start.saturating_add(self.spec.history_ms);
         for values in combos {
             let key = key_of(&values);
@@ -72,8 +78,13 @@ impl Operator for NewTermsOperator {
             let last = self.seen.entry(&key, t, || t);
             *last = (*last).max(t);
             if is_new && judged {
-                let group: Vec<(String, serde_json::Value)> =
-                    self.spec.fields.iter().zip(&values).map(|((n, _), v)| (n.clone(), serde_json::json!(v))).collect();
+                let group: Vec<(String, serde_json::Value)> = self
+                    .spec
+                    .fields
+                    .iter()
+                    .zip(&values)
+                    .map(|((n, _), v)| (n.clone(), serde_json::json!(v)))
+                    .collect();
                 out.push(Detection {
                     time_ms: t,
                     events: vec![ev.clone()],
@@ -103,14 +114,19 @@ mod tests {
     use trailhound_event::{Event, View};
 
     fn ev(t: &str, user: &str, ip: &str) -> SharedEvent {
-        let raw = format!(r#"{{"eventTime":"{t}","eventName":"GetSecretValue","sourceIPAddress":"{ip}","userIdentity":{{"arn":"{user}","accountId":"1"}}}}"#);
+        let raw = format!(
+            r#"{{"eventTime":"{t}","eventName":"GetSecretValue","sourceIPAddress":"{ip}","userIdentity":{{"arn":"{user}","accountId":"1"}}}}"#
+        );
         let doc: sonic_rs::Value = sonic_rs::from_str(&raw).expect("valid");
         Arc::new(Event::new(Cow::Owned(raw), doc, Default::default()))
     }
 
     fn op(fields: &[&str]) -> NewTermsOperator {
         NewTermsOperator::new(NewTermsSpec {
-            fields: fields.iter().map(|f| ((*f).to_owned(), View::ECS.resolve(f).field)).collect(),
+            fields: fields
+                .iter()
+                .map(|f| ((*f).to_owned(), View::ECS.resolve(f).field))
+                .collect(),
             history_ms: 7 * 86_400_000,
             max_keys: 100,
         })
@@ -145,7 +161,14 @@ mod tests {
     fn combinations_of_two_fields() {
         let mut o = op(&["aws.cloudtrail.user_identity.arn", "source.ip"]);
         o.observe_data_start(0);
-        let got = feed(&mut o, &[ev("2024-01-10T00:00:00Z", "alice", "1.1.1.1"), ev("2024-01-10T00:01:00Z", "alice", "2.2.2.2"), ev("2024-01-10T00:02:00Z", "alice", "1.1.1.1")]);
+        let got = feed(
+            &mut o,
+            &[
+                ev("2024-01-10T00:00:00Z", "alice", "1.1.1.1"),
+                ev("2024-01-10T00:01:00Z", "alice", "2.2.2.2"),
+                ev("2024-01-10T00:02:00Z", "alice", "1.1.1.1"),
+            ],
+        );
         assert_eq!(got, [r#"["alice","1.1.1.1"]"#, r#"["alice","2.2.2.2"]"#]);
     }
 

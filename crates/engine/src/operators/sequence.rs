@@ -98,7 +98,9 @@ struct Partial {
 
 impl Partial {
     fn first(&self) -> Order {
-        self.events.first().map_or((i64::MIN, 0, 0), |e| order(&e.0))
+        self.events
+            .first()
+            .map_or((i64::MIN, 0, 0), |e| order(&e.0))
     }
     fn last(&self) -> Order {
         self.events.last().map_or((i64::MIN, 0, 0), |e| order(&e.0))
@@ -130,9 +132,22 @@ pub struct SequenceOperator {
 impl SequenceOperator {
     /// Fresh state.
     pub fn new(spec: SequenceSpec) -> SequenceOperator {
-        let positive = spec.steps.iter().enumerate().filter(|(_, s)| !s.missing).map(|(i, _)| i).collect();
+        let positive = spec
+            .steps
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| !s.missing)
+            .map(|(i, _)| i)
+            .collect();
         let keys = Keyed::new(spec.max_keys);
-        SequenceOperator { spec, positive, keys, waiting: Vec::new(), emitted: 0, tail: VecDeque::new() }
+        SequenceOperator {
+            spec,
+            positive,
+            keys,
+            waiting: Vec::new(),
+            emitted: 0,
+            tail: VecDeque::new(),
+        }
     }
 
     fn key_combos(ev: &SharedEvent, keys: &[KeySpec]) -> Option<Vec<Vec<String>>> {
@@ -163,11 +178,15 @@ impl SequenceOperator {
     }
 
     fn within(&self, first: i64, t: i64) -> bool {
-        self.spec.maxspan_ms.is_none_or(|m| t.saturating_sub(first) <= m)
+        self.spec
+            .maxspan_ms
+            .is_none_or(|m| t.saturating_sub(first) <= m)
     }
 
     fn on_step(&mut self, step: usize, ev: &SharedEvent, out: &mut Vec<Detection>) {
-        let Some(combos) = Self::key_combos(ev, &self.spec.steps[step].keys) else { return };
+        let Some(combos) = Self::key_combos(ev, &self.spec.steps[step].keys) else {
+            return;
+        };
         let t = order(ev);
         let n_stages = self.positive.len();
         let n_steps = self.spec.steps.len();
@@ -195,14 +214,20 @@ impl SequenceOperator {
             let Some(stage) = stage else { continue };
             let mut completed: Option<Partial> = None;
             if stage == 0 {
-                let p = Partial { events: vec![StoredEvent(ev.clone())] };
+                let p = Partial {
+                    events: vec![StoredEvent(ev.clone())],
+                };
                 if n_stages == 1 {
                     completed = Some(p);
                 } else {
                     state.stages[0] = Some(p);
                 }
             } else if let Some(prev) = state.stages[stage - 1].take() {
-                let fits = prev.last() < t && self.spec.maxspan_ms.is_none_or(|m| t.0.saturating_sub(prev.first().0) <= m);
+                let fits = prev.last() < t
+                    && self
+                        .spec
+                        .maxspan_ms
+                        .is_none_or(|m| t.0.saturating_sub(prev.first().0) <= m);
                 if fits {
                     let mut next = prev;
                     next.events.push(StoredEvent(ev.clone()));
@@ -223,9 +248,17 @@ impl SequenceOperator {
     }
 
     /// Checks a completed candidate against its missing steps.
-    fn candidate(&mut self, key: String, values: Vec<String>, p: Partial, out: &mut Vec<Detection>) {
+    fn candidate(
+        &mut self,
+        key: String,
+        values: Vec<String>,
+        p: Partial,
+        out: &mut Vec<Detection>,
+    ) {
         let steps = &self.spec.steps;
-        let Some(state) = self.keys.get(&key) else { return };
+        let Some(state) = self.keys.get(&key) else {
+            return;
+        };
         let times: Vec<i64> = p.events.iter().map(|e| order(&e.0).0).collect();
         let first_pos = steps.iter().position(|s| !s.missing).unwrap_or(0);
         let last_pos = steps.iter().rposition(|s| !s.missing).unwrap_or(0);
@@ -239,10 +272,10 @@ impl SequenceOperator {
                 // Leading: the latest missing event before the first positive one.
                 let first = times[0];
                 let last = times[times.len() - 1];
-                if let Some(&m) = seen.iter().rev().find(|&&m| m < first) {
-                    if self.within(m, last) {
-                        return;
-                    }
+                if let Some(&m) = seen.iter().rev().find(|&&m| m < first)
+                    && self.within(m, last)
+                {
+                    return;
                 }
             } else if i > last_pos {
                 trailing = true;
@@ -272,9 +305,19 @@ impl SequenceOperator {
             let first = p.first().0;
             let last = p.last().0;
             let state = self.keys.get(&key);
-            let rejected = steps.iter().enumerate().skip(last_pos + 1).filter(|(_, s)| s.missing).any(|(i, _)| {
-                state.is_some_and(|st| st.missing[i].iter().find(|&&m| m > last).is_some_and(|&m| m.saturating_sub(first) <= maxspan))
-            });
+            let rejected = steps
+                .iter()
+                .enumerate()
+                .skip(last_pos + 1)
+                .filter(|(_, s)| s.missing)
+                .any(|(i, _)| {
+                    state.is_some_and(|st| {
+                        st.missing[i]
+                            .iter()
+                            .find(|&&m| m > last)
+                            .is_some_and(|&m| m.saturating_sub(first) <= maxspan)
+                    })
+                });
             if rejected {
                 continue;
             }
@@ -287,11 +330,26 @@ impl SequenceOperator {
     }
 
     fn report(&mut self, values: Vec<String>, p: Partial, out: &mut Vec<Detection>) {
-        let names = self.spec.steps.iter().find(|s| !s.missing).map(|s| s.keys.clone()).unwrap_or_default();
+        let names = self
+            .spec
+            .steps
+            .iter()
+            .find(|s| !s.missing)
+            .map(|s| s.keys.clone())
+            .unwrap_or_default();
         let group = names
             .iter()
             .zip(&values)
-            .map(|(k, v)| (k.name.clone(), if v == "\u{0}null" { serde_json::Value::Null } else { serde_json::json!(v) }))
+            .map(|(k, v)| {
+                (
+                    k.name.clone(),
+                    if v == "\u{0}null" {
+                        serde_json::Value::Null
+                    } else {
+                        serde_json::json!(v)
+                    },
+                )
+            })
             .collect();
         let events: Vec<SharedEvent> = p.events.iter().map(|e| e.0.clone()).collect();
         let d = Detection {
@@ -321,31 +379,33 @@ impl SequenceOperator {
 
 impl Operator for SequenceOperator {
     fn on_event(&mut self, slot: usize, ev: &SharedEvent, out: &mut Vec<Detection>) {
-        if let Some(until) = &self.spec.until {
-            if until.filter == slot {
-                if let Some(combos) = Self::key_combos(ev, &until.keys) {
-                    let t = order(ev);
-                    for values in combos {
-                        if let Some(state) = self.keys.get_mut(&key_of(&values)) {
-                            for s in state.stages.iter_mut() {
-                                if s.as_ref().is_some_and(|p| p.last() < t) {
-                                    *s = None;
-                                }
-                            }
+        if let Some(until) = &self.spec.until
+            && until.filter == slot
+            && let Some(combos) = Self::key_combos(ev, &until.keys)
+        {
+            let t = order(ev);
+            for values in combos {
+                if let Some(state) = self.keys.get_mut(&key_of(&values)) {
+                    for s in state.stages.iter_mut() {
+                        if s.as_ref().is_some_and(|p| p.last() < t) {
+                            *s = None;
                         }
                     }
                 }
             }
         }
         // Later steps first: one event can complete a sequence and start the next.
-        let steps: Vec<usize> = (0..self.spec.steps.len()).rev().filter(|&i| self.spec.steps[i].filter == slot).collect();
+        let steps: Vec<usize> = (0..self.spec.steps.len())
+            .rev()
+            .filter(|&i| self.spec.steps[i].filter == slot)
+            .collect();
         for step in steps {
             self.on_step(step, ev, out);
         }
-        if let Some(t) = ev.time_millis() {
-            if !self.waiting.is_empty() {
-                self.release_waiting(t, false, out);
-            }
+        if let Some(t) = ev.time_millis()
+            && !self.waiting.is_empty()
+        {
+            self.release_waiting(t, false, out);
         }
     }
 
@@ -391,7 +451,10 @@ pub struct SampleFactory(pub SampleSpec);
 
 impl OperatorFactory for SampleFactory {
     fn create(&self) -> Box<dyn Operator> {
-        Box::new(SampleOperator { keys: Keyed::new(self.0.max_keys), spec: self.0.clone() })
+        Box::new(SampleOperator {
+            keys: Keyed::new(self.0.max_keys),
+            spec: self.0.clone(),
+        })
     }
 }
 
@@ -415,22 +478,47 @@ impl Operator for SampleOperator {
             if step.filter != slot {
                 continue;
             }
-            let Some(combos) = SequenceOperator::key_combos(ev, &step.keys) else { continue };
+            let Some(combos) = SequenceOperator::key_combos(ev, &step.keys) else {
+                continue;
+            };
             for values in combos {
                 let key = key_of(&values);
                 let t = ev.time_millis().unwrap_or(0);
-                let state = self.keys.entry(&key, t, || SampleState { slots: vec![None; n], done: 0 });
+                let state = self.keys.entry(&key, t, || SampleState {
+                    slots: vec![None; n],
+                    done: 0,
+                });
                 if state.done >= self.spec.per_key || state.slots[i].is_some() {
                     continue;
                 }
                 state.slots[i] = Some(StoredEvent(ev.clone()));
                 if state.slots.iter().all(Option::is_some) {
-                    let mut events: Vec<SharedEvent> = state.slots.iter_mut().filter_map(|s| s.take()).map(|e| e.0).collect();
+                    let mut events: Vec<SharedEvent> = state
+                        .slots
+                        .iter_mut()
+                        .filter_map(|s| s.take())
+                        .map(|e| e.0)
+                        .collect();
                     state.done += 1;
                     events.sort_by_key(order);
-                    let time_ms = events.iter().filter_map(|e| e.time_millis()).max().unwrap_or(t);
-                    let group = step.keys.iter().zip(&values).map(|(k, v)| (k.name.clone(), serde_json::json!(v))).collect();
-                    out.push(Detection { time_ms, count: events.len() as u64, events, group, ..Detection::default() });
+                    let time_ms = events
+                        .iter()
+                        .filter_map(|e| e.time_millis())
+                        .max()
+                        .unwrap_or(t);
+                    let group = step
+                        .keys
+                        .iter()
+                        .zip(&values)
+                        .map(|(k, v)| (k.name.clone(), serde_json::json!(v)))
+                        .collect();
+                    out.push(Detection {
+                        time_ms,
+                        count: events.len() as u64,
+                        events,
+                        group,
+                        ..Detection::default()
+                    });
                 }
             }
         }
@@ -449,21 +537,46 @@ mod tests {
     use trailhound_event::{Event, Origin, View};
 
     fn ev(n: u64, t: &str, name: &str, key: &str) -> SharedEvent {
-        let raw = format!(r#"{{"eventID":"e{n}","eventTime":"{t}","eventName":"{name}","userIdentity":{{"accessKeyId":"{key}"}}}}"#);
+        let raw = format!(
+            r#"{{"eventID":"e{n}","eventTime":"{t}","eventName":"{name}","userIdentity":{{"accessKeyId":"{key}"}}}}"#
+        );
         let doc: sonic_rs::Value = sonic_rs::from_str(&raw).expect("valid");
-        Arc::new(Event::new(Cow::Owned(raw), doc, Origin { source: 0, record: n }))
+        Arc::new(Event::new(
+            Cow::Owned(raw),
+            doc,
+            Origin {
+                source: 0,
+                record: n,
+            },
+        ))
     }
 
     fn key() -> KeySpec {
-        KeySpec { name: "k".into(), field: View::ECS.resolve("aws.cloudtrail.user_identity.access_key_id").field, optional: false }
+        KeySpec {
+            name: "k".into(),
+            field: View::ECS
+                .resolve("aws.cloudtrail.user_identity.access_key_id")
+                .field,
+            optional: false,
+        }
     }
 
     fn step(filter: usize, missing: bool) -> StepSpec {
-        StepSpec { filter, keys: vec![key()], missing }
+        StepSpec {
+            filter,
+            keys: vec![key()],
+            missing,
+        }
     }
 
     fn spec(steps: Vec<StepSpec>, maxspan: Option<i64>) -> SequenceSpec {
-        SequenceSpec { steps, maxspan_ms: maxspan, until: None, limits: vec![], max_keys: 100 }
+        SequenceSpec {
+            steps,
+            maxspan_ms: maxspan,
+            until: None,
+            limits: vec![],
+            max_keys: 100,
+        }
     }
 
     /// Feeds events; each event's filter slot is given by its name: A→0, B→1, C→2, U→9.
@@ -483,21 +596,45 @@ mod tests {
             }
         }
         op.finish(&mut out);
-        out.iter().map(|d| d.events.iter().map(|e| e.raw_str(&["eventID"]).unwrap_or("").to_owned()).collect()).collect()
+        out.iter()
+            .map(|d| {
+                d.events
+                    .iter()
+                    .map(|e| e.raw_str(&["eventID"]).unwrap_or("").to_owned())
+                    .collect()
+            })
+            .collect()
     }
 
     #[test]
     fn latest_pending_sequence_wins() {
         // The documented example: A1 A2 B → [A2, B].
-        let events = [ev(1, "2024-01-01T10:00:00Z", "A", "k1"), ev(2, "2024-01-01T10:00:01Z", "A", "k1"), ev(3, "2024-01-01T10:00:02Z", "B", "k1")];
-        assert_eq!(run(spec(vec![step(0, false), step(1, false)], None), &events), [["e2", "e3"]]);
+        let events = [
+            ev(1, "2024-01-01T10:00:00Z", "A", "k1"),
+            ev(2, "2024-01-01T10:00:01Z", "A", "k1"),
+            ev(3, "2024-01-01T10:00:02Z", "B", "k1"),
+        ];
+        assert_eq!(
+            run(spec(vec![step(0, false), step(1, false)], None), &events),
+            [["e2", "e3"]]
+        );
     }
 
     #[test]
     fn keys_must_match_and_order_is_strict() {
-        let events = [ev(1, "2024-01-01T10:00:00Z", "A", "k1"), ev(2, "2024-01-01T10:00:01Z", "B", "k2"), ev(3, "2024-01-01T10:00:02Z", "B", "k1")];
-        assert_eq!(run(spec(vec![step(0, false), step(1, false)], None), &events), [["e1", "e3"]]);
-        let before = [ev(1, "2024-01-01T10:00:05Z", "B", "k1"), ev(2, "2024-01-01T10:00:06Z", "A", "k1")];
+        let events = [
+            ev(1, "2024-01-01T10:00:00Z", "A", "k1"),
+            ev(2, "2024-01-01T10:00:01Z", "B", "k2"),
+            ev(3, "2024-01-01T10:00:02Z", "B", "k1"),
+        ];
+        assert_eq!(
+            run(spec(vec![step(0, false), step(1, false)], None), &events),
+            [["e1", "e3"]]
+        );
+        let before = [
+            ev(1, "2024-01-01T10:00:05Z", "B", "k1"),
+            ev(2, "2024-01-01T10:00:06Z", "A", "k1"),
+        ];
         assert!(run(spec(vec![step(0, false), step(1, false)], None), &before).is_empty());
     }
 
@@ -505,47 +642,106 @@ mod tests {
     fn maxspan_is_inclusive() {
         let at = |secs: u32| format!("2024-01-01T10:00:{secs:02}Z");
         let ok = [ev(1, &at(0), "A", "k"), ev(2, &at(10), "B", "k")];
-        assert_eq!(run(spec(vec![step(0, false), step(1, false)], Some(10_000)), &ok).len(), 1);
+        assert_eq!(
+            run(
+                spec(vec![step(0, false), step(1, false)], Some(10_000)),
+                &ok
+            )
+            .len(),
+            1
+        );
         let late = [ev(1, &at(0), "A", "k"), ev(2, &at(11), "B", "k")];
-        assert!(run(spec(vec![step(0, false), step(1, false)], Some(10_000)), &late).is_empty());
+        assert!(
+            run(
+                spec(vec![step(0, false), step(1, false)], Some(10_000)),
+                &late
+            )
+            .is_empty()
+        );
     }
 
     #[test]
     fn one_event_can_complete_and_start() {
         // "AB" matches both steps: it completes [A, AB] and starts a new sequence with itself.
-        let events = [ev(1, "2024-01-01T10:00:00Z", "A", "k"), ev(2, "2024-01-01T10:00:01Z", "AB", "k"), ev(3, "2024-01-01T10:00:02Z", "B", "k")];
-        assert_eq!(run(spec(vec![step(0, false), step(1, false)], None), &events), [["e1", "e2"], ["e2", "e3"]]);
+        let events = [
+            ev(1, "2024-01-01T10:00:00Z", "A", "k"),
+            ev(2, "2024-01-01T10:00:01Z", "AB", "k"),
+            ev(3, "2024-01-01T10:00:02Z", "B", "k"),
+        ];
+        assert_eq!(
+            run(spec(vec![step(0, false), step(1, false)], None), &events),
+            [["e1", "e2"], ["e2", "e3"]]
+        );
     }
 
     #[test]
     fn until_cancels_pending_sequences() {
         let mut s = spec(vec![step(0, false), step(1, false)], None);
         s.until = Some(step(9, false));
-        let events = [ev(1, "2024-01-01T10:00:00Z", "A", "k"), ev(2, "2024-01-01T10:00:01Z", "U", "k"), ev(3, "2024-01-01T10:00:02Z", "B", "k")];
+        let events = [
+            ev(1, "2024-01-01T10:00:00Z", "A", "k"),
+            ev(2, "2024-01-01T10:00:01Z", "U", "k"),
+            ev(3, "2024-01-01T10:00:02Z", "B", "k"),
+        ];
         assert!(run(s.clone(), &events).is_empty());
-        let other_key = [ev(1, "2024-01-01T10:00:00Z", "A", "k"), ev(2, "2024-01-01T10:00:01Z", "U", "zz"), ev(3, "2024-01-01T10:00:02Z", "B", "k")];
+        let other_key = [
+            ev(1, "2024-01-01T10:00:00Z", "A", "k"),
+            ev(2, "2024-01-01T10:00:01Z", "U", "zz"),
+            ev(3, "2024-01-01T10:00:02Z", "B", "k"),
+        ];
         assert_eq!(run(s, &other_key).len(), 1);
     }
 
     #[test]
     fn missing_steps_in_the_middle_and_at_the_end() {
-        let middle = spec(vec![step(0, false), step(2, true), step(1, false)], Some(60_000));
-        let clean = [ev(1, "2024-01-01T10:00:00Z", "A", "k"), ev(3, "2024-01-01T10:00:02Z", "B", "k")];
+        let middle = spec(
+            vec![step(0, false), step(2, true), step(1, false)],
+            Some(60_000),
+        );
+        let clean = [
+            ev(1, "2024-01-01T10:00:00Z", "A", "k"),
+            ev(3, "2024-01-01T10:00:02Z", "B", "k"),
+        ];
         assert_eq!(run(middle.clone(), &clean).len(), 1);
-        let broken = [ev(1, "2024-01-01T10:00:00Z", "A", "k"), ev(2, "2024-01-01T10:00:01Z", "C", "k"), ev(3, "2024-01-01T10:00:02Z", "B", "k")];
+        let broken = [
+            ev(1, "2024-01-01T10:00:00Z", "A", "k"),
+            ev(2, "2024-01-01T10:00:01Z", "C", "k"),
+            ev(3, "2024-01-01T10:00:02Z", "B", "k"),
+        ];
         assert!(run(middle, &broken).is_empty());
 
-        let trailing = spec(vec![step(0, false), step(1, false), step(2, true)], Some(60_000));
-        let within = [ev(1, "2024-01-01T10:00:00Z", "A", "k"), ev(2, "2024-01-01T10:00:10Z", "B", "k"), ev(3, "2024-01-01T10:00:50Z", "C", "k")];
-        assert!(run(trailing.clone(), &within).is_empty(), "C within maxspan of A rejects");
-        let after = [ev(1, "2024-01-01T10:00:00Z", "A", "k"), ev(2, "2024-01-01T10:00:10Z", "B", "k"), ev(3, "2024-01-01T10:02:00Z", "C", "k")];
+        let trailing = spec(
+            vec![step(0, false), step(1, false), step(2, true)],
+            Some(60_000),
+        );
+        let within = [
+            ev(1, "2024-01-01T10:00:00Z", "A", "k"),
+            ev(2, "2024-01-01T10:00:10Z", "B", "k"),
+            ev(3, "2024-01-01T10:00:50Z", "C", "k"),
+        ];
+        assert!(
+            run(trailing.clone(), &within).is_empty(),
+            "C within maxspan of A rejects"
+        );
+        let after = [
+            ev(1, "2024-01-01T10:00:00Z", "A", "k"),
+            ev(2, "2024-01-01T10:00:10Z", "B", "k"),
+            ev(3, "2024-01-01T10:02:00Z", "C", "k"),
+        ];
         assert_eq!(run(trailing, &after).len(), 1, "C beyond maxspan does not");
     }
 
     #[test]
     fn head_and_tail() {
         let events: Vec<SharedEvent> = (0..6)
-            .map(|i| ev(i, &format!("2024-01-01T10:00:{:02}Z", i), if i % 2 == 0 { "A" } else { "B" }, "k"))
+            .map(|i| {
+                ev(
+                    i,
+                    &format!("2024-01-01T10:00:{:02}Z", i),
+                    if i % 2 == 0 { "A" } else { "B" },
+                    "k",
+                )
+            })
             .collect();
         let mut s = spec(vec![step(0, false), step(1, false)], None);
         s.limits = vec![Limit::Head(2)];
@@ -556,8 +752,15 @@ mod tests {
 
     #[test]
     fn samples_join_in_any_order() {
-        let spec = SampleSpec { steps: vec![step(0, false), step(1, false)], per_key: 1, max_keys: 10 };
-        let mut op = SampleOperator { keys: Keyed::new(10), spec };
+        let spec = SampleSpec {
+            steps: vec![step(0, false), step(1, false)],
+            per_key: 1,
+            max_keys: 10,
+        };
+        let mut op = SampleOperator {
+            keys: Keyed::new(10),
+            spec,
+        };
         let mut out = Vec::new();
         op.on_event(1, &ev(1, "2024-01-01T10:00:00Z", "B", "k"), &mut out);
         op.on_event(0, &ev(2, "2024-01-01T10:00:01Z", "A", "k"), &mut out);

@@ -71,7 +71,11 @@ impl ThresholdOperator {
     /// Fresh state.
     pub fn new(spec: ThresholdSpec) -> ThresholdOperator {
         let groups = Keyed::new(spec.max_keys);
-        ThresholdOperator { spec, groups, next_run: None }
+        ThresholdOperator {
+            spec,
+            groups,
+            next_run: None,
+        }
     }
 
     fn interval(&self) -> i64 {
@@ -104,7 +108,11 @@ impl ThresholdOperator {
         let mut fired: Vec<(i64, Detection)> = Vec::new();
         for (_, g) in self.groups.iter_mut() {
             let from = window_start.max(g.last_alert);
-            let in_window: Vec<&(i64, Vec<Option<String>>)> = g.entries.iter().filter(|(t, _)| *t > from && *t <= run).collect();
+            let in_window: Vec<&(i64, Vec<Option<String>>)> = g
+                .entries
+                .iter()
+                .filter(|(t, _)| *t > from && *t <= run)
+                .collect();
             let count = in_window.len() as u64;
             if count == 0 || count < spec.min_count {
                 continue;
@@ -112,7 +120,10 @@ impl ThresholdOperator {
             let mut distinct: Vec<(String, Vec<String>)> = Vec::new();
             let mut meets = true;
             for (i, (name, _, min)) in spec.cardinality.iter().enumerate() {
-                let set: HashSet<&str> = in_window.iter().filter_map(|(_, c)| c.get(i).and_then(|v| v.as_deref())).collect();
+                let set: HashSet<&str> = in_window
+                    .iter()
+                    .filter_map(|(_, c)| c.get(i).and_then(|v| v.as_deref()))
+                    .collect();
                 if (set.len() as u64) < *min {
                     meets = false;
                 }
@@ -125,19 +136,50 @@ impl ThresholdOperator {
             }
             g.last_alert = run;
             let last = in_window.last().map_or(run, |(t, _)| *t);
-            let events: Vec<SharedEvent> =
-                g.samples.iter().filter(|(t, _)| *t > from && *t <= run).map(|(_, e)| e.0.clone()).collect();
+            let events: Vec<SharedEvent> = g
+                .samples
+                .iter()
+                .filter(|(t, _)| *t > from && *t <= run)
+                .map(|(_, e)| e.0.clone())
+                .collect();
             let mut fields = vec![
                 ("threshold.count".to_owned(), serde_json::json!(count)),
-                ("threshold.from".to_owned(), serde_json::json!(crate::alert::iso(from.max(window_start)))),
-                ("threshold.run".to_owned(), serde_json::json!(crate::alert::iso(run))),
+                (
+                    "threshold.from".to_owned(),
+                    serde_json::json!(crate::alert::iso(from.max(window_start))),
+                ),
+                (
+                    "threshold.run".to_owned(),
+                    serde_json::json!(crate::alert::iso(run)),
+                ),
             ];
             for (name, values) in distinct {
-                fields.push((format!("threshold.cardinality.{name}"), serde_json::json!(values.len())));
-                fields.push((format!("threshold.values.{name}"), serde_json::json!(values.iter().take(50).collect::<Vec<_>>())));
+                fields.push((
+                    format!("threshold.cardinality.{name}"),
+                    serde_json::json!(values.len()),
+                ));
+                fields.push((
+                    format!("threshold.values.{name}"),
+                    serde_json::json!(values.iter().take(50).collect::<Vec<_>>()),
+                ));
             }
-            let group = spec.group_by.iter().zip(&g.values).map(|((n, _), v)| (n.clone(), serde_json::json!(v))).collect();
-            fired.push((last, Detection { time_ms: last, events, group, count, fields, ..Detection::default() }));
+            let group = spec
+                .group_by
+                .iter()
+                .zip(&g.values)
+                .map(|((n, _), v)| (n.clone(), serde_json::json!(v)))
+                .collect();
+            fired.push((
+                last,
+                Detection {
+                    time_ms: last,
+                    events,
+                    group,
+                    count,
+                    fields,
+                    ..Detection::default()
+                },
+            ));
         }
         fired.sort_by_key(|(t, _)| *t);
         out.extend(fired.into_iter().map(|(_, d)| d));
@@ -161,12 +203,25 @@ impl Operator for ThresholdOperator {
         let interval = self.interval();
         if self.next_run.is_none() {
             // The first run that covers the event (the first one, or the first after a gap).
-            self.next_run = Some(t.div_euclid(interval) * interval + if t.rem_euclid(interval) == 0 { 0 } else { interval });
+            self.next_run = Some(
+                t.div_euclid(interval) * interval
+                    + if t.rem_euclid(interval) == 0 {
+                        0
+                    } else {
+                        interval
+                    },
+            );
         }
         self.run_until(t, out);
-        let Some(combos) = combinations(ev, &self.spec.group_by) else { return };
-        let card: Vec<Option<String>> =
-            self.spec.cardinality.iter().map(|(_, f, _)| f.first(ev).and_then(|v| v.to_text())).collect();
+        let Some(combos) = combinations(ev, &self.spec.group_by) else {
+            return;
+        };
+        let card: Vec<Option<String>> = self
+            .spec
+            .cardinality
+            .iter()
+            .map(|(_, f, _)| f.first(ev).and_then(|v| v.to_text()))
+            .collect();
         let samples = self.spec.samples;
         for values in combos {
             let key = key_of(&values);
@@ -189,7 +244,11 @@ impl Operator for ThresholdOperator {
 
     fn finish(&mut self, out: &mut Vec<Detection>) {
         // Runs until the last one that can still see an event.
-        let last = self.groups.iter().filter_map(|(_, g)| g.entries.back().map(|(t, _)| *t)).max();
+        let last = self
+            .groups
+            .iter()
+            .filter_map(|(_, g)| g.entries.back().map(|(t, _)| *t))
+            .max();
         if let (Some(last), Some(_)) = (last, self.next_run) {
             self.run_until(last + self.lookback() + 1, out);
         }
@@ -208,7 +267,9 @@ mod tests {
     use trailhound_event::{Event, View};
 
     fn ev(t: &str, user: &str, id: u32) -> SharedEvent {
-        let raw = format!(r#"{{"eventID":"{id}","eventTime":"{t}","eventName":"ConsoleLogin","userIdentity":{{"type":"IAMUser","userName":"{user}","accountId":"1"}}}}"#);
+        let raw = format!(
+            r#"{{"eventID":"{id}","eventTime":"{t}","eventName":"ConsoleLogin","userIdentity":{{"type":"IAMUser","userName":"{user}","accountId":"1"}}}}"#
+        );
         let doc: sonic_rs::Value = sonic_rs::from_str(&raw).expect("valid");
         Arc::new(Event::new(Cow::Owned(raw), doc, Default::default()))
     }
@@ -218,7 +279,11 @@ mod tests {
             group_by: vec![("user.name".into(), View::ECS.resolve("user.name").field)],
             min_count: min,
             cardinality: vec![],
-            schedule: Schedule { interval_ms: 5 * 60_000, lookback_ms: 6 * 60_000, max_signals: 100 },
+            schedule: Schedule {
+                interval_ms: 5 * 60_000,
+                lookback_ms: 6 * 60_000,
+                max_signals: 100,
+            },
             max_keys: 1000,
             samples: 3,
         }
@@ -245,29 +310,56 @@ mod tests {
         let out = run(spec(3), events);
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].count, 3);
-        assert_eq!(out[0].group, vec![("user.name".to_string(), serde_json::json!("alice"))]);
+        assert_eq!(
+            out[0].group,
+            vec![("user.name".to_string(), serde_json::json!("alice"))]
+        );
         assert_eq!(out[0].events.len(), 3);
     }
 
     #[test]
     fn window_edges() {
         // Run at 10:05 sees (09:59, 10:05]; the event at 09:59:00 exactly is outside it.
-        let out = run(spec(2), vec![ev("2024-01-01T09:59:00Z", "a", 1), ev("2024-01-01T10:05:00Z", "a", 2)]);
+        let out = run(
+            spec(2),
+            vec![
+                ev("2024-01-01T09:59:00Z", "a", 1),
+                ev("2024-01-01T10:05:00Z", "a", 2),
+            ],
+        );
         // Run 10:00 sees (09:54, 10:00]: one event. Run 10:05: (09:59, 10:05]: one. No alert.
         assert!(out.is_empty(), "{out:?}");
-        let out = run(spec(2), vec![ev("2024-01-01T09:59:01Z", "a", 1), ev("2024-01-01T10:05:00Z", "a", 2)]);
+        let out = run(
+            spec(2),
+            vec![
+                ev("2024-01-01T09:59:01Z", "a", 1),
+                ev("2024-01-01T10:05:00Z", "a", 2),
+            ],
+        );
         assert_eq!(out.len(), 1, "both inside (09:59, 10:05]");
     }
 
     #[test]
     fn overlapping_runs_do_not_alert_twice_on_the_same_events() {
         // Three events at 10:04:10-10:04:50 fall in runs 10:05 and 10:10 (look-back 6m).
-        let events = vec![ev("2024-01-01T10:04:10Z", "a", 1), ev("2024-01-01T10:04:30Z", "a", 2), ev("2024-01-01T10:04:50Z", "a", 3)];
+        let events = vec![
+            ev("2024-01-01T10:04:10Z", "a", 1),
+            ev("2024-01-01T10:04:30Z", "a", 2),
+            ev("2024-01-01T10:04:50Z", "a", 3),
+        ];
         let out = run(spec(3), events);
         assert_eq!(out.len(), 1);
         // New events after the alert count afresh.
-        let mut events = vec![ev("2024-01-01T10:04:10Z", "a", 1), ev("2024-01-01T10:04:30Z", "a", 2), ev("2024-01-01T10:04:50Z", "a", 3)];
-        events.extend([ev("2024-01-01T10:06:00Z", "a", 4), ev("2024-01-01T10:07:00Z", "a", 5), ev("2024-01-01T10:08:00Z", "a", 6)]);
+        let mut events = vec![
+            ev("2024-01-01T10:04:10Z", "a", 1),
+            ev("2024-01-01T10:04:30Z", "a", 2),
+            ev("2024-01-01T10:04:50Z", "a", 3),
+        ];
+        events.extend([
+            ev("2024-01-01T10:06:00Z", "a", 4),
+            ev("2024-01-01T10:07:00Z", "a", 5),
+            ev("2024-01-01T10:08:00Z", "a", 6),
+        ]);
         let out = run(spec(3), events);
         assert_eq!(out.len(), 2);
         assert_eq!(out[1].count, 3);
@@ -290,17 +382,37 @@ mod tests {
         let mut s = spec(1);
         s.group_by.clear();
         s.cardinality = vec![("user.name".into(), View::ECS.resolve("user.name").field, 2)];
-        let out = run(s.clone(), vec![ev("2024-01-01T10:00:10Z", "a", 1), ev("2024-01-01T10:00:20Z", "a", 2)]);
+        let out = run(
+            s.clone(),
+            vec![
+                ev("2024-01-01T10:00:10Z", "a", 1),
+                ev("2024-01-01T10:00:20Z", "a", 2),
+            ],
+        );
         assert!(out.is_empty());
-        let out = run(s, vec![ev("2024-01-01T10:00:10Z", "a", 1), ev("2024-01-01T10:00:20Z", "b", 2)]);
+        let out = run(
+            s,
+            vec![
+                ev("2024-01-01T10:00:10Z", "a", 1),
+                ev("2024-01-01T10:00:20Z", "b", 2),
+            ],
+        );
         assert_eq!(out.len(), 1);
-        let values = out[0].fields.iter().find(|(k, _)| k == "threshold.values.user.name").map(|(_, v)| v.clone());
+        let values = out[0]
+            .fields
+            .iter()
+            .find(|(k, _)| k == "threshold.values.user.name")
+            .map(|(_, v)| v.clone());
         assert_eq!(values, Some(serde_json::json!(["a", "b"])));
     }
 
     #[test]
     fn out_of_order_within_a_run_gives_the_same_alerts() {
-        let sorted = vec![ev("2024-01-01T10:01:00Z", "a", 1), ev("2024-01-01T10:02:00Z", "a", 2), ev("2024-01-01T10:03:00Z", "a", 3)];
+        let sorted = vec![
+            ev("2024-01-01T10:01:00Z", "a", 1),
+            ev("2024-01-01T10:02:00Z", "a", 2),
+            ev("2024-01-01T10:03:00Z", "a", 3),
+        ];
         let shuffled = vec![sorted[2].clone(), sorted[0].clone(), sorted[1].clone()];
         let a = run(spec(3), sorted);
         let b = run(spec(3), shuffled);
