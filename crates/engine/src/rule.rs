@@ -112,6 +112,34 @@ impl AttackRef {
     }
 }
 
+/// The tactics of ATT&CK Enterprise: id, name, the short name used in Sigma tags
+/// (`attack.privilege-escalation`) and Datadog tags (`TA0004-privilege-escalation`).
+pub const TACTICS: &[(&str, &str, &str)] = &[
+    ("TA0043", "Reconnaissance", "reconnaissance"),
+    ("TA0042", "Resource Development", "resource-development"),
+    ("TA0001", "Initial Access", "initial-access"),
+    ("TA0002", "Execution", "execution"),
+    ("TA0003", "Persistence", "persistence"),
+    ("TA0004", "Privilege Escalation", "privilege-escalation"),
+    ("TA0005", "Defense Evasion", "defense-evasion"),
+    ("TA0006", "Credential Access", "credential-access"),
+    ("TA0007", "Discovery", "discovery"),
+    ("TA0008", "Lateral Movement", "lateral-movement"),
+    ("TA0009", "Collection", "collection"),
+    ("TA0011", "Command and Control", "command-and-control"),
+    ("TA0010", "Exfiltration", "exfiltration"),
+    ("TA0040", "Impact", "impact"),
+];
+
+/// The tactic with this id (`TA0003`) or short name (`persistence`, `privilege_escalation`).
+pub fn tactic(id_or_name: &str) -> Option<AttackRef> {
+    let key = id_or_name.trim().to_ascii_lowercase().replace('_', "-");
+    TACTICS
+        .iter()
+        .find(|(id, name, short)| id.eq_ignore_ascii_case(&key) || *short == key || name.eq_ignore_ascii_case(&key))
+        .map(|(id, name, _)| AttackRef::new(id, name))
+}
+
 /// A technique and its sub-techniques.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Technique {
@@ -273,6 +301,14 @@ mod tests {
         assert_eq!(Severity::parse("bad"), None);
         assert_eq!(Severity::High.default_risk_score(), 73);
         assert!(Severity::Critical > Severity::Low);
+    }
+
+    #[test]
+    fn tactics_by_id_and_name() {
+        assert_eq!(tactic("privilege-escalation").map(|t| t.id), Some("TA0004".to_string()));
+        assert_eq!(tactic("TA0040").map(|t| t.name), Some("Impact".to_string()));
+        assert_eq!(tactic("credential_access").map(|t| t.id), Some("TA0006".to_string()));
+        assert!(tactic("t1098").is_none());
     }
 
     #[test]

@@ -53,6 +53,12 @@ pub struct OperatorStats {
     pub evictions: u64,
 }
 
+/// Renders an alert's message from its detection (Datadog's notification templates).
+pub trait MessageTemplate: Send + Sync + fmt::Debug {
+    /// The message for a detection of the rule.
+    fn render(&self, rule: &RuleMeta, detection: &Detection) -> String;
+}
+
 /// What a rule does with the events its filters pass.
 #[derive(Clone, Debug)]
 pub enum Logic {
@@ -73,6 +79,8 @@ pub struct Rule {
     pub filters: Vec<Pred>,
     /// What to do with matching events.
     pub logic: Logic,
+    /// How to render the alert message, when the rule has a template.
+    pub message: Option<Arc<dyn MessageTemplate>>,
 }
 
 /// Which filter of which rule an event passed.
@@ -168,6 +176,7 @@ mod tests {
             view: View::ECS,
             filters,
             logic: Logic::PerEvent,
+            message: None,
         };
         let action = |a: &str| Pred::Test(View::ECS.resolve("event.action").field, Test::eq(a));
         let set = RuleSet::new(vec![

@@ -272,10 +272,15 @@ impl<'s> Runtime<'s> {
         }
     }
 
-    fn detection(&mut self, rule: usize, d: Detection, out: &mut Vec<Alert>) {
+    fn detection(&mut self, rule: usize, mut d: Detection, out: &mut Vec<Alert>) {
         if self.training {
             self.stats.training += 1;
             return;
+        }
+        if d.message.is_none() {
+            if let Some(t) = &self.set.rules()[rule].message {
+                d.message = Some(t.render(&self.set.rules()[rule].meta, &d));
+            }
         }
         let meta = self.set.rules()[rule].meta.clone();
         if self.options.replay && !self.admit(rule, &meta, d.time_ms) {

@@ -62,6 +62,7 @@ pub fn compile(file: &str, text: &str, rule: ElasticRule, options: &LoadOptions)
                     let spec = NewTermsSpec {
                         fields: fields(terms),
                         history_ms: *history_ms,
+                        learning_ms: *history_ms,
                         max_keys: options.max_keys,
                     };
                     Logic::Operator(Arc::new(NewTermsFactory(spec)))
@@ -157,6 +158,7 @@ pub fn compile(file: &str, text: &str, rule: ElasticRule, options: &LoadOptions)
             view,
             filters,
             logic,
+            message: None,
         }),
         warnings,
     )

@@ -4,6 +4,8 @@
 //! |---|---|
 //! | `*.toml` with `[rule]` | Elastic detection rule (KQL, EQL, ES\|QL, threshold, new_terms) |
 //! | `*.toml` with `[hunt]` | Elastic hunting query (ES\|QL) |
+//! | `*.json`, or `*.yml`/`*.yaml` with `queries` and `cases` | Datadog Cloud SIEM rule |
+//! | `*.yml`/`*.yaml` otherwise | Sigma rules, correlations and filters |
 //!
 //! Loading never stops at a bad file: every rule ends up compiled, not runnable (with the
 //! reason), or an error with file, line and column ([`LoadReport`]).
@@ -11,10 +13,12 @@
 
 pub mod compile_elastic;
 pub mod compile_esql;
+pub mod datadog;
 pub mod duration;
 pub mod elastic;
 pub mod pack;
 pub mod report;
+pub mod sigma;
 
 pub use report::{LoadReport, NotRunnable, RuleError, RuleOutcome};
 
@@ -29,6 +33,8 @@ pub struct LoadOptions {
     pub generation: Generation,
     /// Keys each stateful rule may hold.
     pub max_keys: usize,
+    /// A Sigma field-mapping pipeline (`--sigma-mapping`), with placeholder values.
+    pub sigma_pipeline: Option<trailhound_lang_sigma::Pipeline>,
 }
 
 impl Default for LoadOptions {
@@ -36,6 +42,7 @@ impl Default for LoadOptions {
         LoadOptions {
             generation: Generation::Latest,
             max_keys: trailhound_engine::state::DEFAULT_MAX_KEYS,
+            sigma_pipeline: None,
         }
     }
 }
@@ -45,19 +52,27 @@ impl Default for LoadOptions {
 pub enum FileKind {
     /// Elastic rule or hunting TOML.
     ElasticToml,
+    /// A Datadog rule (JSON, or YAML with `queries` and `cases`).
+    Datadog,
+    /// Sigma YAML.
+    Sigma,
 }
 
-/// The kind of a rule file, or `None` when it is not a rule file (README, provenance…).
+/// The kind of a rule file by extension, or `None` when it is not a rule file (README,
+/// provenance…). YAML files are told apart by [`yaml_kind`].
 pub fn file_kind(path: &Path) -> Option<FileKind> {
-    match path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
+    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
         Some("toml") => Some(FileKind::ElasticToml),
+        Some("json") => Some(FileKind::Datadog),
+        Some("yml" | "yaml") => Some(FileKind::Sigma),
         _ => None,
     }
+}
+
+/// Datadog when a YAML document has top-level `queries:` and `cases:` keys, Sigma otherwise.
+pub fn yaml_kind(text: &str) -> FileKind {
+    let top = |key: &str| text.lines().any(|l| l.starts_with(key));
+    if top("queries:") && top("cases:") { FileKind::Datadog } else { FileKind::Sigma }
 }
 
 /// Rule files under `paths` (directories walked recursively, sorted; hidden entries skipped).
@@ -149,49 +164,57 @@ pub fn load_paths(paths: &[PathBuf], options: &LoadOptions) -> LoadReport {
 }
 
 /// Loads rules from `(name, text)` pairs (the bundled pack, tests), adding to `report`.
-pub fn load_sources(
-    sources: &[(String, String)],
-    options: &LoadOptions,
-    mut report: LoadReport,
-) -> LoadReport {
-    let mut seen: HashMap<String, String> = HashMap::new();
+pub fn load_sources(sources: &[(String, String)], options: &LoadOptions, mut report: LoadReport) -> LoadReport {
+    let mut outcomes: Vec<(String, RuleOutcome)> = Vec::new();
+    let mut sigma_sources = Vec::new();
     for (name, text) in sources {
         report.files += 1;
-        let Some(kind) = file_kind(Path::new(name)) else {
-            continue;
-        };
-        let outcomes: Vec<RuleOutcome> = match kind {
+        let Some(mut kind) = file_kind(Path::new(name)) else { continue };
+        if kind == FileKind::Sigma {
+            kind = yaml_kind(text);
+        }
+        match kind {
             FileKind::ElasticToml => match elastic::parse(name, text) {
-                Ok(elastic::Parsed::Rules(rules)) => rules
-                    .into_iter()
-                    .map(|r| compile_elastic::compile(name, text, r, options))
-                    .collect(),
-                Ok(elastic::Parsed::NotRunnable(meta, why)) => {
-                    vec![RuleOutcome::NotRunnable(meta, why)]
+                Ok(elastic::Parsed::Rules(rules)) => {
+                    outcomes.extend(rules.into_iter().map(|r| (name.clone(), compile_elastic::compile(name, text, r, options))));
                 }
-                Err(e) => vec![RuleOutcome::Error(e)],
+                Ok(elastic::Parsed::NotRunnable(meta, why)) => outcomes.push((name.clone(), RuleOutcome::NotRunnable(meta, why))),
+                Err(e) => outcomes.push((name.clone(), RuleOutcome::Error(e))),
             },
-        };
-        for outcome in outcomes {
-            match outcome {
-                RuleOutcome::Rule(rule, warnings) => {
-                    report.warnings.extend(warnings);
-                    if let Some(first) = seen.get(&rule.meta.id) {
-                        report
-                            .duplicates
-                            .push((rule.meta.id.clone(), first.clone(), name.clone()));
-                        continue;
-                    }
-                    seen.insert(rule.meta.id.clone(), name.clone());
-                    report.rules.push(*rule);
+            FileKind::Datadog => outcomes.push((name.clone(), datadog::compile(name, text, options))),
+            FileKind::Sigma => {
+                if let Some(src) = sigma::parse(name, text, options, &mut report) {
+                    sigma_sources.push(src);
                 }
-                RuleOutcome::NotRunnable(meta, reason) => report.not_runnable.push(NotRunnable {
-                    meta: *meta,
-                    reason,
-                }),
-                RuleOutcome::Error(e) => report.errors.push(e),
             }
         }
     }
+    for (_, outcome) in outcomes {
+        match outcome {
+            RuleOutcome::Rule(rule, warnings) => {
+                report.warnings.extend(warnings);
+                report.rules.push(*rule);
+            }
+            RuleOutcome::NotRunnable(meta, reason) => report.not_runnable.push(NotRunnable { meta: *meta, reason }),
+            RuleOutcome::Error(e) => report.errors.push(e),
+        }
+    }
+    sigma::compile_all(&sigma_sources, options, &mut report);
+    dedupe(&mut report);
     report
+}
+
+/// Keeps the first rule of each id; later ones are reported as duplicates.
+fn dedupe(report: &mut LoadReport) {
+    let mut seen: HashMap<String, String> = HashMap::new();
+    let rules = std::mem::take(&mut report.rules);
+    for rule in rules {
+        match seen.get(&rule.meta.id) {
+            Some(first) => report.duplicates.push((rule.meta.id.clone(), first.clone(), rule.meta.file.clone())),
+            None => {
+                seen.insert(rule.meta.id.clone(), rule.meta.file.clone());
+                report.rules.push(rule);
+            }
+        }
+    }
 }

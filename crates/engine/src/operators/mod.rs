@@ -4,6 +4,8 @@
 pub mod new_terms;
 pub mod sequence;
 pub mod threshold;
+pub mod travel;
+pub mod window;
 
 use trailhound_event::{Event, Field};
 

@@ -22,8 +22,11 @@ use trailhound_event::Field;
 pub struct NewTermsSpec {
     /// The fields whose value combinations must be new.
     pub fields: Vec<(String, Field)>,
-    /// History window length in milliseconds.
+    /// History window length in milliseconds: a combination last seen longer ago is new again.
     pub history_ms: i64,
+    /// Learning period from the start of the data during which nothing alerts (Elastic: the
+    /// history window; Datadog new value: `learningDuration`).
+    pub learning_ms: i64,
     /// Most combinations remembered.
     pub max_keys: usize,
 }
@@ -67,7 +70,7 @@ impl Operator for NewTermsOperator {
         let Some(combos) = combinations(ev, &self.spec.fields) else {
             return;
         };
-        let judged = t >= start.saturating_add(self.spec.history_ms);
+        let judged = t >= start.saturating_add(self.spec.learning_ms);
         for values in combos {
             let key = key_of(&values);
             let previous = self.seen.get(&key).copied();
@@ -128,6 +131,7 @@ mod tests {
                 .map(|f| ((*f).to_owned(), View::ECS.resolve(f).field))
                 .collect(),
             history_ms: 7 * 86_400_000,
+            learning_ms: 7 * 86_400_000,
             max_keys: 100,
         })
     }
