@@ -436,6 +436,7 @@ mod tests {
                 Test::eq("X"),
             )],
             logic: Logic::PerEvent,
+            message: None,
         }])
     }
 
