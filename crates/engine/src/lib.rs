@@ -9,6 +9,7 @@
 pub mod alert;
 pub mod dispatch;
 pub mod ir;
+pub mod lucene;
 pub mod operators;
 pub mod pattern;
 pub mod rule;

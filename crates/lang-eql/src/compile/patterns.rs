@@ -7,11 +7,11 @@
 //!   `\` escaping the next character (a trailing lone `\` is literal), as Lucene's
 //!   `WildcardQuery` parses them.
 //! * **Lucene regular expressions** (`regex`, `regex~`): translated by
-//!   `trailhound_lang_esql::lucene_regex`, anchored.
+//!   `trailhound_engine::lucene`, anchored.
 
 use regex::{Regex, RegexBuilder};
 use trailhound_engine::{Glob, GlobPart, Test, TextMode, TextOp, fold};
-use trailhound_lang_esql::lucene_regex::{LuceneRegex, REGEX_SIZE_LIMIT};
+use trailhound_engine::lucene::{LuceneRegex, REGEX_SIZE_LIMIT};
 
 use crate::MatchOp;
 
