@@ -133,13 +133,25 @@ pub fn investigation_fields(alert: &Alert) -> Map<String, Value> {
 pub fn to_json_line(alert: &Alert) -> String {
     let d = &alert.detection;
     let severity = alert.severity();
+    // Records are embedded exactly as read, except that a pretty-printed record is written
+    // compactly: a line of JSON Lines cannot contain a newline.
+    let compact: Vec<Option<String>> = d
+        .events
+        .iter()
+        .map(|e| {
+            e.raw()
+                .contains(['\n', '\r'])
+                .then(|| sonic_rs::to_string(e.doc()).unwrap_or_default())
+        })
+        .collect();
     let events: Vec<&RawValue> = d
         .events
         .iter()
-        .filter_map(|e| {
+        .zip(&compact)
+        .filter_map(|(e, c)| {
             // Raw records were validated as JSON when read; a record whose text does not
             // re-validate (impossible in practice) is left out rather than corrupt the output.
-            let raw: &str = e.raw();
+            let raw: &str = c.as_deref().unwrap_or_else(|| e.raw());
             serde_json::from_str::<&RawValue>(raw).ok()
         })
         .collect();

@@ -136,6 +136,9 @@ pub struct HuntArgs {
     /// Without it, the rule pack built into trailhound runs.
     #[arg(long, short = 'r', value_name = "PATH")]
     pub rules: Vec<PathBuf>,
+    /// A Sigma field-mapping file (field renames and `|expand` placeholder values).
+    #[arg(long, value_name = "FILE")]
+    pub sigma_mapping: Option<PathBuf>,
     /// Output format (default: table on a terminal, JSON Lines otherwise).
     #[arg(long, short = 'f', value_enum)]
     pub format: Option<FormatArg>,

@@ -64,6 +64,28 @@ pub fn print_load_report(report: &LoadReport, quiet: bool) -> bool {
     !report.errors.is_empty()
 }
 
+/// Rule-loading options from the command line.
+pub fn load_options(sigma_mapping: Option<&std::path::Path>) -> Result<LoadOptions, Fatal> {
+    let mut options = LoadOptions::default();
+    if let Some(path) = sigma_mapping {
+        let text =
+            std::fs::read_to_string(path).map_err(|e| Fatal(format!("{}: {e}", path.display())))?;
+        let pipeline = trailhound_lang_sigma::parse_pipeline(&text).map_err(|diags| {
+            let name = path.display().to_string();
+            Fatal(
+                diags
+                    .iter()
+                    .map(|d| d.render(&name, &text))
+                    .collect::<String>()
+                    .trim_end()
+                    .to_owned(),
+            )
+        })?;
+        options.sigma_pipeline = Some(pipeline);
+    }
+    Ok(options)
+}
+
 /// Loads the rules named on the command line, or the bundled pack.
 pub fn load_rules(paths: &[std::path::PathBuf], options: &LoadOptions) -> LoadReport {
     if paths.is_empty() {
@@ -112,9 +134,11 @@ pub fn hunt(args: HuntArgs) -> Result<ExitCode, Fatal> {
         mut options,
         window,
         mut reporter,
-        now: _,
+        now,
     } = prepare(&args.input)?;
-    let load_options = LoadOptions::default();
+    let mut load_options = load_options(args.sigma_mapping.as_deref())?;
+    load_options.now = now;
+    load_options.replay = !args.no_replay;
     let report = load_rules(&args.rules, &load_options);
     let rule_errors = print_load_report(&report, args.input.quiet);
     if report.rules.is_empty() {
@@ -248,6 +272,16 @@ pub fn hunt(args: HuntArgs) -> Result<ExitCode, Fatal> {
         if evictions > 0 {
             notes.push(format!(
                 "{evictions} keys evicted from stateful rules at their state bound"
+            ));
+        }
+        if set
+            .rules()
+            .iter()
+            .any(|r| r.meta.language.eq_ignore_ascii_case("esql") || r.meta.language == "ES|QL")
+        {
+            notes.push(format!(
+                "ES|QL now() = {} (set it with --now)",
+                trailhound_engine::alert::iso(now.as_millisecond())
             ));
         }
         if !report.not_runnable.is_empty() {

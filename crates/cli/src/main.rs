@@ -46,7 +46,6 @@ struct Prepared {
     window: TimeWindow,
     reporter: Reporter,
     /// The time `now` means (`--now`, or the real time).
-    #[allow(dead_code)] // read by the query and hunt-query commands
     now: jiff::Timestamp,
 }
 

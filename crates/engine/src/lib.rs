@@ -24,5 +24,7 @@ pub use pattern::{Cidr, Glob, GlobPart, fold};
 pub use rule::{
     AttackRef, Compliance, RuleMeta, RuleSource, Schedule, Severity, Suppression, Technique, Threat,
 };
-pub use ruleset::{Hit, Logic, MessageTemplate, Operator, OperatorFactory, OperatorStats, Rule, RuleSet, Slot};
+pub use ruleset::{
+    Hit, Logic, MessageTemplate, Operator, OperatorFactory, OperatorStats, Rule, RuleSet, Slot,
+};
 pub use runtime::{Runtime, RuntimeOptions, RuntimeStats};

@@ -63,11 +63,17 @@ pub struct LuceneRegexError {
 }
 
 fn syntax<T>(message: impl Into<String>) -> Result<T, LuceneRegexError> {
-    Err(LuceneRegexError { code: "lucene_regex::syntax", message: message.into() })
+    Err(LuceneRegexError {
+        code: "lucene_regex::syntax",
+        message: message.into(),
+    })
 }
 
 fn unsupported<T>(message: impl Into<String>) -> Result<T, LuceneRegexError> {
-    Err(LuceneRegexError { code: "lucene_regex::unsupported", message: message.into() })
+    Err(LuceneRegexError {
+        code: "lucene_regex::unsupported",
+        message: message.into(),
+    })
 }
 
 /// A compiled, anchored Lucene regular expression.
@@ -80,8 +86,17 @@ impl LuceneRegex {
     /// Parses `pattern` as Lucene `RegExp` syntax with all optional features enabled.
     pub fn new(pattern: &str, case_insensitive: bool) -> Result<LuceneRegex, LuceneRegexError> {
         let chars: Vec<char> = pattern.chars().collect();
-        let mut p = Parser { chars, pos: 0, depth: 0, ci: case_insensitive };
-        let body = if p.chars.is_empty() { String::new() } else { p.union()? };
+        let mut p = Parser {
+            chars,
+            pos: 0,
+            depth: 0,
+            ci: case_insensitive,
+        };
+        let body = if p.chars.is_empty() {
+            String::new()
+        } else {
+            p.union()?
+        };
         if p.pos < p.chars.len() {
             return syntax(format!("end-of-string expected at position {}", p.pos));
         }
@@ -91,7 +106,10 @@ impl LuceneRegex {
             .build()
             .map_err(|e| LuceneRegexError {
                 code: "lucene_regex::unsupported",
-                message: format!("pattern too large to compile: {}", e.to_string().lines().last().unwrap_or("")),
+                message: format!(
+                    "pattern too large to compile: {}",
+                    e.to_string().lines().last().unwrap_or("")
+                ),
             })?;
         Ok(LuceneRegex { regex })
     }
@@ -125,7 +143,10 @@ fn class_char(c: char) -> String {
 /// Simple case variants of `c` (itself first).
 fn case_variants(c: char) -> Vec<char> {
     let mut v = vec![c];
-    for alt in [c.to_lowercase().collect::<Vec<_>>(), c.to_uppercase().collect::<Vec<_>>()] {
+    for alt in [
+        c.to_lowercase().collect::<Vec<_>>(),
+        c.to_uppercase().collect::<Vec<_>>(),
+    ] {
         if let [one] = alt.as_slice()
             && !v.contains(one)
         {
@@ -142,7 +163,12 @@ fn predefined(c: char) -> Vec<(char, char)> {
         'd' => vec![('0', '9')],
         'D' => vec![('\0', '/'), (':', MAX)],
         's' => vec![('\t', '\n'), ('\r', '\r'), (' ', ' ')],
-        'S' => vec![('\0', '\u{8}'), ('\u{b}', '\u{c}'), ('\u{e}', '\u{1f}'), ('!', MAX)],
+        'S' => vec![
+            ('\0', '\u{8}'),
+            ('\u{b}', '\u{c}'),
+            ('\u{e}', '\u{1f}'),
+            ('!', MAX),
+        ],
         'w' => vec![('0', '9'), ('A', 'Z'), ('_', '_'), ('a', 'z')],
         _ => vec![('\0', '/'), (':', '@'), ('[', '^'), ('`', '`'), ('{', MAX)],
     }
@@ -191,21 +217,29 @@ impl Parser {
     fn union(&mut self) -> Result<String, LuceneRegexError> {
         self.depth += 1;
         if self.depth > MAX_NESTING {
-            return unsupported(format!("regular expression nested more than {MAX_NESTING} levels deep"));
+            return unsupported(format!(
+                "regular expression nested more than {MAX_NESTING} levels deep"
+            ));
         }
         let mut alts = vec![self.inter()?];
         while self.eat('|') {
             alts.push(self.inter()?);
         }
         self.depth -= 1;
-        Ok(if alts.len() == 1 { alts.pop().unwrap_or_default() } else { format!("(?:{})", alts.join("|")) })
+        Ok(if alts.len() == 1 {
+            alts.pop().unwrap_or_default()
+        } else {
+            format!("(?:{})", alts.join("|"))
+        })
     }
 
     fn inter(&mut self) -> Result<String, LuceneRegexError> {
         let e = self.concat()?;
         if self.eat('&') {
             self.concat()?;
-            return unsupported("intersection (&) is not supported; escape it as \\& to match a literal '&'");
+            return unsupported(
+                "intersection (&) is not supported; escape it as \\& to match a literal '&'",
+            );
         }
         Ok(e)
     }
@@ -229,7 +263,11 @@ impl Parser {
                 _ => {
                     let n = self.integer()?;
                     let m = if self.eat(',') {
-                        if self.peek_in("0123456789") { Some(self.integer()?) } else { None }
+                        if self.peek_in("0123456789") {
+                            Some(self.integer()?)
+                        } else {
+                            None
+                        }
                     } else {
                         Some(n)
                     };
@@ -237,7 +275,11 @@ impl Parser {
                         return syntax(format!("expected '}}' at position {}", self.pos));
                     }
                     match m {
-                        Some(m) if n > m => return syntax(format!("invalid repetition range(out of order): {n}..{m}")),
+                        Some(m) if n > m => {
+                            return syntax(format!(
+                                "invalid repetition range(out of order): {n}..{m}"
+                            ));
+                        }
                         Some(m) if m == n => format!("{{{n}}}"),
                         Some(m) => format!("{{{n},{m}}}"),
                         None => format!("{{{n},}}"),
@@ -271,7 +313,9 @@ impl Parser {
                 return unsupported("regular expression nested too deeply");
             }
             self.compl()?;
-            return unsupported("complement (~) is not supported; escape it as \\~ to match a literal '~'");
+            return unsupported(
+                "complement (~) is not supported; escape it as \\~ to match a literal '~'",
+            );
         }
         self.char_class_exp()
     }
@@ -312,7 +356,10 @@ impl Parser {
                 if self.eat('-') {
                     let to = self.char_exp()?;
                     if c > to {
-                        return syntax(format!("invalid range: from ({}) cannot be > to ({})", c as u32, to as u32));
+                        return syntax(format!(
+                            "invalid range: from ({}) cannot be > to ({})",
+                            c as u32, to as u32
+                        ));
                     }
                     ranges.push((c, to));
                 } else if self.ci {
@@ -392,10 +439,18 @@ impl Parser {
         }
         if self.chars.get(self.pos) == Some(&'\\') {
             self.pos += 1;
-            if let Some(&c) = self.chars.get(self.pos).filter(|c| **c == '\\' || c.is_ascii_alphabetic()) {
+            if let Some(&c) = self
+                .chars
+                .get(self.pos)
+                .filter(|c| **c == '\\' || c.is_ascii_alphabetic())
+            {
                 self.pos += 1;
                 let ranges = self.predefined_or_error(c)?;
-                return Ok(if c == '\\' { lit('\\') } else { ranges_class(&ranges, false) });
+                return Ok(if c == '\\' {
+                    lit('\\')
+                } else {
+                    ranges_class(&ranges, false)
+                });
             }
         }
         let c = self.char_exp()?;
@@ -421,7 +476,11 @@ fn interval(s: &str, at: usize) -> Result<String, LuceneRegexError> {
     if lo < 0 || hi < 0 || smin.starts_with('+') || smax.starts_with('+') {
         return bad();
     }
-    let digits = if smin.len() == smax.len() { smin.len() } else { 0 };
+    let digits = if smin.len() == smax.len() {
+        smin.len()
+    } else {
+        0
+    };
     if lo > hi {
         std::mem::swap(&mut lo, &mut hi);
     }
@@ -430,7 +489,10 @@ fn interval(s: &str, at: usize) -> Result<String, LuceneRegexError> {
         if hi.to_string().len() > digits {
             return bad();
         }
-        return Ok(format!("(?:{})", fixed_range(&pad(lo, digits), &pad(hi, digits))));
+        return Ok(format!(
+            "(?:{})",
+            fixed_range(&pad(lo, digits), &pad(hi, digits))
+        ));
     }
     // up to the width of the larger bound, leading zeros allowed
     let width = hi.to_string().len();
@@ -462,7 +524,14 @@ fn fixed_range(lo: &str, hi: &str) -> String {
     let mut alts = vec![format!("{a}{}", fixed_range(lo_rest, &"9".repeat(n)))];
     let (a1, b1) = ((a as u8 + 1) as char, (b as u8 - 1) as char);
     if a1 <= b1 {
-        alts.push(format!("[{a1}-{b1}]{}", if n > 0 { format!("[0-9]{{{n}}}") } else { String::new() }));
+        alts.push(format!(
+            "[{a1}-{b1}]{}",
+            if n > 0 {
+                format!("[0-9]{{{n}}}")
+            } else {
+                String::new()
+            }
+        ));
     }
     alts.push(format!("{b}{}", fixed_range(&"0".repeat(n), hi_rest)));
     format!("(?:{})", alts.join("|"))
@@ -473,13 +542,19 @@ mod tests {
     use super::*;
 
     fn m(p: &str, s: &str) -> bool {
-        LuceneRegex::new(p, false).unwrap_or_else(|e| panic!("{p}: {e:?}")).is_match(s)
+        LuceneRegex::new(p, false)
+            .unwrap_or_else(|e| panic!("{p}: {e:?}"))
+            .is_match(s)
     }
 
     #[test]
     fn matching_table() {
         let cases: &[(&str, &str, bool)] = &[
-            (".*AdministratorAccess.*", "{policyArn=arn:aws:iam::aws:policy/AdministratorAccess}", true),
+            (
+                ".*AdministratorAccess.*",
+                "{policyArn=arn:aws:iam::aws:policy/AdministratorAccess}",
+                true,
+            ),
             ("AdministratorAccess", "xAdministratorAccess", false), // anchored
             ("AddPermission.*", "AddPermission20150331v2", true),
             ("abc", "abc", true),
@@ -527,10 +602,18 @@ mod tests {
             ("|a", "|a", true),
             ("a||b", "|b", true),
             (".*?", "xyz", true),
-            (".*\\\"Effect\\\": *\\\"Allow\\\".*", "{policy={\"Effect\": \"Allow\"}}", true),
+            (
+                ".*\\\"Effect\\\": *\\\"Allow\\\".*",
+                "{policy={\"Effect\": \"Allow\"}}",
+                true,
+            ),
             (".*cpu=(8192|16384)[,} ].*", "{cpu=16384, memory=1}", true),
             (".*cpu=(8192|16384)[,} ].*", "{cpu=1638, memory=1}", false),
-            (".*image=[-a-zA-Z0-9_]+(/|[,} :]).*", "{image=alpine:latest}", true),
+            (
+                ".*image=[-a-zA-Z0-9_]+(/|[,} :]).*",
+                "{image=alpine:latest}",
+                true,
+            ),
             ("", "", true),
             ("", "a", false),
         ];
@@ -564,22 +647,62 @@ mod tests {
     #[test]
     fn errors() {
         let cases = [
-            ("~a", "lucene_regex::unsupported", "complement (~) is not supported"),
-            ("a&b", "lucene_regex::unsupported", "intersection (&) is not supported"),
-            ("<name>", "lucene_regex::unsupported", "named automaton <name>"),
+            (
+                "~a",
+                "lucene_regex::unsupported",
+                "complement (~) is not supported",
+            ),
+            (
+                "a&b",
+                "lucene_regex::unsupported",
+                "intersection (&) is not supported",
+            ),
+            (
+                "<name>",
+                "lucene_regex::unsupported",
+                "named automaton <name>",
+            ),
             ("\\n", "lucene_regex::syntax", "invalid character class \\n"),
-            ("[\\t]", "lucene_regex::syntax", "invalid character class \\t"),
+            (
+                "[\\t]",
+                "lucene_regex::syntax",
+                "invalid character class \\t",
+            ),
             ("(a", "lucene_regex::syntax", "expected ')' at position 2"),
             ("[a", "lucene_regex::syntax", "expected ']' at position 2"),
-            ("a)", "lucene_regex::syntax", "end-of-string expected at position 1"),
-            ("a{x}", "lucene_regex::syntax", "integer expected at position 2"),
-            ("a{3,2}", "lucene_regex::syntax", "invalid repetition range(out of order): 3..2"),
-            ("[z-a]", "lucene_regex::syntax", "invalid range: from (122) cannot be > to (97)"),
-            ("\"open", "lucene_regex::syntax", "expected '\"' at position 5"),
+            (
+                "a)",
+                "lucene_regex::syntax",
+                "end-of-string expected at position 1",
+            ),
+            (
+                "a{x}",
+                "lucene_regex::syntax",
+                "integer expected at position 2",
+            ),
+            (
+                "a{3,2}",
+                "lucene_regex::syntax",
+                "invalid repetition range(out of order): 3..2",
+            ),
+            (
+                "[z-a]",
+                "lucene_regex::syntax",
+                "invalid range: from (122) cannot be > to (97)",
+            ),
+            (
+                "\"open",
+                "lucene_regex::syntax",
+                "expected '\"' at position 5",
+            ),
             ("a|", "lucene_regex::syntax", "unexpected end-of-string"),
             ("<1-2-3>", "lucene_regex::syntax", "interval syntax error"),
             ("a{99999999999}", "lucene_regex::syntax", "out of range"),
-            ("(?:a{1000}){1000}", "lucene_regex::unsupported", "too large"),
+            (
+                "(?:a{1000}){1000}",
+                "lucene_regex::unsupported",
+                "too large",
+            ),
         ];
         for (p, code, msg) in cases {
             let e = LuceneRegex::new(p, false).unwrap_err();
@@ -588,20 +711,36 @@ mod tests {
         }
         // hostile nesting is an error, not a stack overflow
         let deep = format!("{}a{}", "(".repeat(5000), ")".repeat(5000));
-        assert_eq!(LuceneRegex::new(&deep, false).unwrap_err().code, "lucene_regex::unsupported");
+        assert_eq!(
+            LuceneRegex::new(&deep, false).unwrap_err().code,
+            "lucene_regex::unsupported"
+        );
         let deep = format!("{}a", "~".repeat(5000));
-        assert_eq!(LuceneRegex::new(&deep, false).unwrap_err().code, "lucene_regex::unsupported");
+        assert_eq!(
+            LuceneRegex::new(&deep, false).unwrap_err().code,
+            "lucene_regex::unsupported"
+        );
     }
 
     #[test]
     fn fixed_ranges() {
-        let cases = [("05", "17"), ("000", "999"), ("123", "456"), ("0", "0"), ("19", "20")];
+        let cases = [
+            ("05", "17"),
+            ("000", "999"),
+            ("123", "456"),
+            ("0", "0"),
+            ("19", "20"),
+        ];
         for (lo, hi) in cases {
             let r = Regex::new(&format!("^(?:{})$", fixed_range(lo, hi))).unwrap();
             let (l, h): (u32, u32) = (lo.parse().unwrap(), hi.parse().unwrap());
             let width = lo.len();
             for v in 0..10u32.pow(width as u32) {
-                assert_eq!(r.is_match(&format!("{v:0width$}")), (l..=h).contains(&v), "{lo}-{hi} at {v}");
+                assert_eq!(
+                    r.is_match(&format!("{v:0width$}")),
+                    (l..=h).contains(&v),
+                    "{lo}-{hi} at {v}"
+                );
             }
         }
     }

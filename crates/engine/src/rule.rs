@@ -136,7 +136,9 @@ pub fn tactic(id_or_name: &str) -> Option<AttackRef> {
     let key = id_or_name.trim().to_ascii_lowercase().replace('_', "-");
     TACTICS
         .iter()
-        .find(|(id, name, short)| id.eq_ignore_ascii_case(&key) || *short == key || name.eq_ignore_ascii_case(&key))
+        .find(|(id, name, short)| {
+            id.eq_ignore_ascii_case(&key) || *short == key || name.eq_ignore_ascii_case(&key)
+        })
         .map(|(id, name, _)| AttackRef::new(id, name))
 }
 
@@ -305,9 +307,15 @@ mod tests {
 
     #[test]
     fn tactics_by_id_and_name() {
-        assert_eq!(tactic("privilege-escalation").map(|t| t.id), Some("TA0004".to_string()));
+        assert_eq!(
+            tactic("privilege-escalation").map(|t| t.id),
+            Some("TA0004".to_string())
+        );
         assert_eq!(tactic("TA0040").map(|t| t.name), Some("Impact".to_string()));
-        assert_eq!(tactic("credential_access").map(|t| t.id), Some("TA0006".to_string()));
+        assert_eq!(
+            tactic("credential_access").map(|t| t.id),
+            Some("TA0006".to_string())
+        );
         assert!(tactic("t1098").is_none());
     }
 

@@ -541,7 +541,15 @@ impl BinaryOp {
 
     /// Whether this is one of `== != < <= > >=`.
     pub fn is_comparison(self) -> bool {
-        matches!(self, BinaryOp::Eq | BinaryOp::Neq | BinaryOp::Lt | BinaryOp::Lte | BinaryOp::Gt | BinaryOp::Gte)
+        matches!(
+            self,
+            BinaryOp::Eq
+                | BinaryOp::Neq
+                | BinaryOp::Lt
+                | BinaryOp::Lte
+                | BinaryOp::Gt
+                | BinaryOp::Gte
+        )
     }
 }
 
@@ -624,7 +632,11 @@ pub enum LiteralValue {
 impl LiteralValue {
     /// The ES|QL type of an [`LiteralValue::Integer`]: `"integer"` or `"long"`.
     pub fn integer_type(value: i64) -> &'static str {
-        if i32::try_from(value).is_ok() { "integer" } else { "long" }
+        if i32::try_from(value).is_ok() {
+            "integer"
+        } else {
+            "long"
+        }
     }
 }
 
@@ -687,7 +699,10 @@ impl TimeUnit {
     /// Whether the unit makes a calendar `date_period` (day and longer) rather than a fixed
     /// `time_duration`.
     pub fn is_date_period(self) -> bool {
-        matches!(self, TimeUnit::Day | TimeUnit::Week | TimeUnit::Month | TimeUnit::Quarter | TimeUnit::Year)
+        matches!(
+            self,
+            TimeUnit::Day | TimeUnit::Week | TimeUnit::Month | TimeUnit::Quarter | TimeUnit::Year
+        )
     }
 }
 
@@ -709,7 +724,10 @@ impl QualifiedName {
 impl NamePattern {
     /// Whether the pattern contains an unquoted `*` wildcard.
     pub fn has_wildcard(&self) -> bool {
-        self.parts.iter().flat_map(|p| &p.segments).any(|s| matches!(s, PatternSegment::Unquoted(t) if t.contains('*')))
+        self.parts
+            .iter()
+            .flat_map(|p| &p.segments)
+            .any(|s| matches!(s, PatternSegment::Unquoted(t) if t.contains('*')))
     }
 
     /// Whether `column` matches this pattern: the parts are joined with `.`, an unquoted `*`
@@ -841,7 +859,12 @@ mod tests {
 
     fn pat(parts: &[&[PatternSegment]]) -> NamePattern {
         NamePattern {
-            parts: parts.iter().map(|s| PatternPart { segments: s.to_vec() }).collect(),
+            parts: parts
+                .iter()
+                .map(|s| PatternPart {
+                    segments: s.to_vec(),
+                })
+                .collect(),
             span: Span::default(),
         }
     }
@@ -850,16 +873,32 @@ mod tests {
     fn name_patterns_match_across_dots() {
         use PatternSegment::*;
         let cases: &[(NamePattern, &str, bool)] = &[
-            (pat(&[&[Unquoted("aws".into())], &[Unquoted("*".into())]]), "aws.cloudtrail.user_identity.arn", true),
-            (pat(&[&[Unquoted("aws".into())], &[Unquoted("*".into())]]), "awsx.y", false),
-            (pat(&[&[Unquoted("Esql".into())], &[Unquoted("*".into())]]), "Esql.x", true),
+            (
+                pat(&[&[Unquoted("aws".into())], &[Unquoted("*".into())]]),
+                "aws.cloudtrail.user_identity.arn",
+                true,
+            ),
+            (
+                pat(&[&[Unquoted("aws".into())], &[Unquoted("*".into())]]),
+                "awsx.y",
+                false,
+            ),
+            (
+                pat(&[&[Unquoted("Esql".into())], &[Unquoted("*".into())]]),
+                "Esql.x",
+                true,
+            ),
             (pat(&[&[Unquoted("*".into())]]), "", true),
             (pat(&[&[Unquoted("a*c".into())]]), "abbbc", true),
             (pat(&[&[Unquoted("a*c".into())]]), "abbbcd", false),
             (pat(&[&[Quoted("a*".into())]]), "ab", false),
             (pat(&[&[Quoted("a*".into())]]), "a*", true),
             (
-                pat(&[&[Unquoted("source".into())], &[Unquoted("geo".into())], &[Unquoted("*".into())]]),
+                pat(&[
+                    &[Unquoted("source".into())],
+                    &[Unquoted("geo".into())],
+                    &[Unquoted("*".into())],
+                ]),
                 "source.geo.city_name",
                 true,
             ),

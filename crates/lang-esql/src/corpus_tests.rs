@@ -8,7 +8,11 @@ use crate::dissect::DissectPattern;
 use crate::parse;
 
 fn corpus(dir: &str) -> PathBuf {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus")).join(dir)
+    Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/corpus"
+    ))
+    .join(dir)
 }
 
 fn files(dir: &str, suffix: &str) -> Vec<PathBuf> {
@@ -23,11 +27,14 @@ fn files(dir: &str, suffix: &str) -> Vec<PathBuf> {
 
 fn toml_of(path: &Path) -> toml::Table {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    text.parse::<toml::Table>().unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    text.parse::<toml::Table>()
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 fn name(path: &Path) -> String {
-    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// (file, query) for all 24 hunting queries.
@@ -35,8 +42,12 @@ fn hunting_queries() -> Vec<(String, String)> {
     let mut out = Vec::new();
     for path in files("elastic-hunting", ".toml") {
         let t = toml_of(&path);
-        let queries =
-            t.get("hunt").and_then(|h| h.get("query")).and_then(|q| q.as_array()).cloned().unwrap_or_default();
+        let queries = t
+            .get("hunt")
+            .and_then(|h| h.get("query"))
+            .and_then(|q| q.as_array())
+            .cloned()
+            .unwrap_or_default();
         for q in queries {
             out.push((name(&path), q.as_str().unwrap_or_default().to_string()));
         }
@@ -51,7 +62,13 @@ fn esql_rules() -> Vec<(String, String)> {
         let t = toml_of(&path);
         let Some(rule) = t.get("rule") else { continue };
         if rule.get("language").and_then(|l| l.as_str()) == Some("esql") {
-            out.push((name(&path), rule.get("query").and_then(|q| q.as_str()).unwrap_or_default().to_string()));
+            out.push((
+                name(&path),
+                rule.get("query")
+                    .and_then(|q| q.as_str())
+                    .unwrap_or_default()
+                    .to_string(),
+            ));
         }
     }
     out
@@ -64,8 +81,8 @@ fn parse_all(queries: &[(String, String)]) -> Vec<(String, &'static str, String)
         match parse(q) {
             Ok(ast) => {
                 let printed = ast.to_string();
-                let again =
-                    parse(&printed).unwrap_or_else(|d| panic!("{file}: reprint does not parse: {d}\n{printed}"));
+                let again = parse(&printed)
+                    .unwrap_or_else(|d| panic!("{file}: reprint does not parse: {d}\n{printed}"));
                 assert_eq!(ast, again, "{file}: round trip changed the tree\n{printed}");
             }
             Err(d) => failures.push((file.clone(), d.code, d.render(file, q))),
@@ -77,18 +94,28 @@ fn parse_all(queries: &[(String, String)]) -> Vec<(String, &'static str, String)
 #[test]
 fn hunting_queries_parse() {
     let queries = hunting_queries();
-    assert_eq!(queries.len(), 24, "the corpus has 24 AWS hunting queries, one query each");
+    assert_eq!(
+        queries.len(),
+        24,
+        "the corpus has 24 AWS hunting queries, one query each"
+    );
     let failures = parse_all(&queries);
     // Exactly one hunting query is not valid ES|QL: it compares with a single `=`
     // (`event.provider = "servicequotas.amazonaws.com"`), which Elasticsearch rejects as well.
     let summary: Vec<(&str, &str)> = failures.iter().map(|(f, c, _)| (f.as_str(), *c)).collect();
     assert_eq!(
         summary,
-        vec![("servicequotas_discovery_multi_region_get_service_quota_calls.toml", "esql::single_equals")],
+        vec![(
+            "servicequotas_discovery_multi_region_get_service_quota_calls.toml",
+            "esql::single_equals"
+        )],
         "{failures:#?}"
     );
     let rendered = &failures[0].2;
-    assert!(rendered.contains("event.provider = \"servicequotas.amazonaws.com\""), "{rendered}");
+    assert!(
+        rendered.contains("event.provider = \"servicequotas.amazonaws.com\""),
+        "{rendered}"
+    );
     assert!(rendered.contains("help: use `==`"), "{rendered}");
     assert_eq!(queries.len() - failures.len(), 23);
 }
@@ -104,19 +131,46 @@ fn esql_rules_parse() {
 /// Feature inventory over the corpus, cross-checked with `reference/elastic-rules.md` §5.
 #[test]
 fn corpus_feature_counts() {
-    fn count_cmds(queries: &[(String, String)], pred: impl Fn(&ProcessingCommand) -> bool) -> usize {
-        queries.iter().filter(|(_, q)| parse(q).is_ok_and(|ast| ast.commands.iter().any(&pred))).count()
+    fn count_cmds(
+        queries: &[(String, String)],
+        pred: impl Fn(&ProcessingCommand) -> bool,
+    ) -> usize {
+        queries
+            .iter()
+            .filter(|(_, q)| parse(q).is_ok_and(|ast| ast.commands.iter().any(&pred)))
+            .count()
     }
     let rules = esql_rules();
-    assert_eq!(count_cmds(&rules, |c| matches!(c, ProcessingCommand::Keep { .. })), 22);
-    assert_eq!(count_cmds(&rules, |c| matches!(c, ProcessingCommand::Stats(_))), 15);
-    assert_eq!(count_cmds(&rules, |c| matches!(c, ProcessingCommand::Eval { .. })), 13);
-    assert_eq!(count_cmds(&rules, |c| matches!(c, ProcessingCommand::Grok { .. })), 5);
-    assert_eq!(count_cmds(&rules, |c| matches!(c, ProcessingCommand::Dissect { .. })), 4);
-    assert_eq!(count_cmds(&rules, |c| matches!(c, ProcessingCommand::Sort { .. })), 1);
+    assert_eq!(
+        count_cmds(&rules, |c| matches!(c, ProcessingCommand::Keep { .. })),
+        22
+    );
+    assert_eq!(
+        count_cmds(&rules, |c| matches!(c, ProcessingCommand::Stats(_))),
+        15
+    );
+    assert_eq!(
+        count_cmds(&rules, |c| matches!(c, ProcessingCommand::Eval { .. })),
+        13
+    );
+    assert_eq!(
+        count_cmds(&rules, |c| matches!(c, ProcessingCommand::Grok { .. })),
+        5
+    );
+    assert_eq!(
+        count_cmds(&rules, |c| matches!(c, ProcessingCommand::Dissect { .. })),
+        4
+    );
+    assert_eq!(
+        count_cmds(&rules, |c| matches!(c, ProcessingCommand::Sort { .. })),
+        1
+    );
     let with_metadata = rules
         .iter()
-        .filter(|(_, q)| parse(q).is_ok_and(|a| matches!(&a.source, SourceCommand::From(f) if f.metadata.len() == 3)))
+        .filter(|(_, q)| {
+            parse(q)
+                .is_ok_and(|a| matches!(&a.source, SourceCommand::From(f) if f.metadata.len() == 3))
+        })
         .count();
     assert_eq!(with_metadata, 15);
     let hunts = hunting_queries();
@@ -125,7 +179,10 @@ fn corpus_feature_counts() {
         16,
         "17 hunts use DISSECT; one of them fails to parse"
     );
-    assert_eq!(count_cmds(&hunts, |c| matches!(c, ProcessingCommand::Stats(_))), 18);
+    assert_eq!(
+        count_cmds(&hunts, |c| matches!(c, ProcessingCommand::Stats(_))),
+        18
+    );
 }
 
 /// Every DISSECT pattern of the corpus, with the `request_parameters`-style strings of
@@ -136,12 +193,24 @@ fn dissect_corpus_patterns_on_real_strings() {
         .iter()
         .flat_map(|p| {
             let v: serde_json::Value =
-                serde_json::from_str(&std::fs::read_to_string(p).unwrap_or_default()).unwrap_or_default();
-            let docs = v.get("expected").and_then(|e| e.as_array()).cloned().unwrap_or_default();
+                serde_json::from_str(&std::fs::read_to_string(p).unwrap_or_default())
+                    .unwrap_or_default();
+            let docs = v
+                .get("expected")
+                .and_then(|e| e.as_array())
+                .cloned()
+                .unwrap_or_default();
             let mut out = Vec::new();
             for d in docs {
-                for field in ["request_parameters", "response_elements", "additional_eventdata"] {
-                    if let Some(s) = d.pointer(&format!("/aws/cloudtrail/{field}")).and_then(|s| s.as_str()) {
+                for field in [
+                    "request_parameters",
+                    "response_elements",
+                    "additional_eventdata",
+                ] {
+                    if let Some(s) = d
+                        .pointer(&format!("/aws/cloudtrail/{field}"))
+                        .and_then(|s| s.as_str())
+                    {
                         out.push((field.to_string(), s.to_string()));
                     }
                 }
@@ -157,18 +226,31 @@ fn dissect_corpus_patterns_on_real_strings() {
             .find(|s| s.starts_with(prefix))
             .unwrap_or_else(|| panic!("no fixture starting {prefix}"))
     };
-    let kv =
-        |pairs: &[(&str, &str)]| Some(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>());
+    let kv = |pairs: &[(&str, &str)]| {
+        Some(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect::<Vec<_>>(),
+        )
+    };
     type Pairs = Option<Vec<(String, String)>>;
     let cases: Vec<(&str, &str, Pairs)> = vec![
         // ec2_suspicious_get_user_password_request.toml
-        ("{%{?instance_key}=%{instance_id}}", find("{instanceId="), kv(&[("instance_id", "i-003e90a87a9e72f06")])),
+        (
+            "{%{?instance_key}=%{instance_id}}",
+            find("{instanceId="),
+            kv(&[("instance_id", "i-003e90a87a9e72f06")]),
+        ),
         // signin_single_factor_console_login_via_federated_session.toml: assumes 2 keys, the
         // real string has 3, so the last value swallows the rest
         (
             "{%{?mobile_version_key}=%{mobile_version}, %{?mfa_used_key}=%{mfa_used}}",
             find("{LoginTo=https://console.aws.amazon.com/s3/"),
-            kv(&[("mobile_version", "https://console.aws.amazon.com/s3/"), ("mfa_used", "No, MFAUsed=No")]),
+            kv(&[
+                ("mobile_version", "https://console.aws.amazon.com/s3/"),
+                ("mfa_used", "No, MFAUsed=No"),
+            ]),
         ),
         // sns_topic_created_by_rare_user.toml
         (
@@ -200,8 +282,14 @@ fn dissect_corpus_patterns_on_real_strings() {
             "{bucketName=site, Host=site.s3.amazonaws.com, key=static/js/main.js}",
             kv(&[
                 ("Esql.aws_cloudtrail_request_parameters_bucket_name", "site"),
-                ("Esql_priv.aws_cloudtrail_request_parameters_host", "site.s3.amazonaws.com"),
-                ("Esql.aws_cloudtrail_request_parameters_bucket_object_location", "static/js/main.js"),
+                (
+                    "Esql_priv.aws_cloudtrail_request_parameters_host",
+                    "site.s3.amazonaws.com",
+                ),
+                (
+                    "Esql.aws_cloudtrail_request_parameters_bucket_object_location",
+                    "static/js/main.js",
+                ),
             ]),
         ),
         // ssm_rare_sendcommand_code_execution.toml
@@ -247,7 +335,11 @@ fn corpus_patterns_compile() {
         for c in &ast.commands {
             if let ProcessingCommand::Grok { patterns, .. } = c {
                 for p in patterns {
-                    assert!(crate::grok::GrokPattern::compile(&p.value).is_ok(), "{}", p.value);
+                    assert!(
+                        crate::grok::GrokPattern::compile(&p.value).is_ok(),
+                        "{}",
+                        p.value
+                    );
                     grok += 1;
                 }
             }

@@ -129,12 +129,19 @@ impl Display for Param {
 /// Binding strength, higher binds tighter (mirrors the parser's levels).
 fn prec(e: &Expr) -> u8 {
     match e {
-        Expr::Binary { op: BinaryOp::Or, .. } => 1,
-        Expr::Binary { op: BinaryOp::And, .. } => 2,
+        Expr::Binary {
+            op: BinaryOp::Or, ..
+        } => 1,
+        Expr::Binary {
+            op: BinaryOp::And, ..
+        } => 2,
         Expr::Not { .. } => 3,
         Expr::Like { .. } | Expr::In { .. } | Expr::IsNull { .. } | Expr::Match(_) => 4,
         Expr::Binary { op, .. } if op.is_comparison() => 5,
-        Expr::Binary { op: BinaryOp::Add | BinaryOp::Sub, .. } => 6,
+        Expr::Binary {
+            op: BinaryOp::Add | BinaryOp::Sub,
+            ..
+        } => 6,
         Expr::Binary { .. } => 7,
         Expr::Unary { .. } => 8,
         Expr::Cast { .. } => 9,
@@ -162,7 +169,11 @@ struct Child<'a>(&'a Expr, u8);
 
 impl Display for Child<'_> {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        if prec(self.0) < self.1 { write!(f, "({})", self.0) } else { write!(f, "{}", self.0) }
+        if prec(self.0) < self.1 {
+            write!(f, "({})", self.0)
+        } else {
+            write!(f, "{}", self.0)
+        }
     }
 }
 
@@ -175,9 +186,15 @@ impl Display for Expr {
             Expr::Function(call) => write!(f, "{call}"),
             Expr::Unary { op, operand, .. } => {
                 f.write_str(if *op == UnaryOp::Neg { "-" } else { "+" })?;
-                if starts_with_number(operand) { write!(f, "({operand})") } else { write!(f, "{}", Child(operand, 8)) }
+                if starts_with_number(operand) {
+                    write!(f, "({operand})")
+                } else {
+                    write!(f, "{}", Child(operand, 8))
+                }
             }
-            Expr::Binary { op, left, right, .. } => {
+            Expr::Binary {
+                op, left, right, ..
+            } => {
                 let (lmin, rmin) = match op {
                     BinaryOp::Or => (1, 2),
                     BinaryOp::And => (2, 3),
@@ -185,16 +202,33 @@ impl Display for Expr {
                     BinaryOp::Add | BinaryOp::Sub => (6, 7),
                     _ => (7, 8),
                 };
-                write!(f, "{} {} {}", Child(left, lmin), op.symbol(), Child(right, rmin))
+                write!(
+                    f,
+                    "{} {} {}",
+                    Child(left, lmin),
+                    op.symbol(),
+                    Child(right, rmin)
+                )
             }
             Expr::Not { operand, .. } => write!(f, "NOT {}", Child(operand, 3)),
-            Expr::Like { kind, expr, patterns, list, negated, .. } => {
+            Expr::Like {
+                kind,
+                expr,
+                patterns,
+                list,
+                negated,
+                ..
+            } => {
                 write!(
                     f,
                     "{}{} {} ",
                     Child(expr, 5),
                     if *negated { " NOT" } else { "" },
-                    if *kind == LikeKind::Like { "LIKE" } else { "RLIKE" }
+                    if *kind == LikeKind::Like {
+                        "LIKE"
+                    } else {
+                        "RLIKE"
+                    }
                 )?;
                 if *list {
                     f.write_char('(')?;
@@ -212,8 +246,18 @@ impl Display for Expr {
                     Ok(())
                 }
             }
-            Expr::In { expr, list, negated, .. } => {
-                write!(f, "{}{} IN (", Child(expr, 5), if *negated { " NOT" } else { "" })?;
+            Expr::In {
+                expr,
+                list,
+                negated,
+                ..
+            } => {
+                write!(
+                    f,
+                    "{}{} IN (",
+                    Child(expr, 5),
+                    if *negated { " NOT" } else { "" }
+                )?;
                 for (i, item) in list.iter().enumerate() {
                     if i > 0 {
                         f.write_str(", ")?;
@@ -223,7 +267,12 @@ impl Display for Expr {
                 f.write_char(')')
             }
             Expr::IsNull { expr, negated, .. } => {
-                write!(f, "{} IS {}NULL", Child(expr, 5), if *negated { "NOT " } else { "" })
+                write!(
+                    f,
+                    "{} IS {}NULL",
+                    Child(expr, 5),
+                    if *negated { "NOT " } else { "" }
+                )
             }
             Expr::Cast { expr, ty, .. } => write!(f, "{}::{ty}", Child(expr, 9)),
             Expr::Match(m) => {
@@ -404,14 +453,21 @@ impl Display for ProcessingCommand {
                 LimitCount::Value(v) => write!(f, "LIMIT {v}"),
                 LimitCount::Param(p) => write!(f, "LIMIT {p}"),
             },
-            ProcessingCommand::Dissect { input, pattern, append_separator, .. } => {
+            ProcessingCommand::Dissect {
+                input,
+                pattern,
+                append_separator,
+                ..
+            } => {
                 write!(f, "DISSECT {} {pattern}", Child(input, 9))?;
                 if let Some(sep) = append_separator {
                     write!(f, " APPEND_SEPARATOR={sep}")?;
                 }
                 Ok(())
             }
-            ProcessingCommand::Grok { input, patterns, .. } => {
+            ProcessingCommand::Grok {
+                input, patterns, ..
+            } => {
                 write!(f, "GROK {} ", Child(input, 9))?;
                 join(f, patterns)
             }
@@ -450,7 +506,9 @@ impl Display for ProcessingCommand {
                 }
                 Ok(())
             }
-            ProcessingCommand::ChangePoint { value, key, output, .. } => {
+            ProcessingCommand::ChangePoint {
+                value, key, output, ..
+            } => {
                 write!(f, "CHANGE_POINT {value}")?;
                 if let Some(k) = key {
                     write!(f, " ON {k}")?;
@@ -511,7 +569,14 @@ mod tests {
 
     #[test]
     fn identifiers_are_backquoted_when_needed() {
-        let id = |name: &str, quoted: bool| Ident { name: name.into(), quoted, span: Default::default() }.to_string();
+        let id = |name: &str, quoted: bool| {
+            Ident {
+                name: name.into(),
+                quoted,
+                span: Default::default(),
+            }
+            .to_string()
+        };
         assert_eq!(id("abc", false), "abc");
         assert_eq!(id("@timestamp", false), "@timestamp");
         assert_eq!(id("a.b", false), "`a.b`");

@@ -50,7 +50,9 @@ pub struct DissectError {
 }
 
 fn err<T>(message: impl Into<String>) -> Result<T, DissectError> {
-    Err(DissectError { message: message.into() })
+    Err(DissectError {
+        message: message.into(),
+    })
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,7 +76,10 @@ struct Key {
 
 /// Java `$` without MULTILINE: end of input, or before one final line terminator.
 fn at_java_end(rest: &str) -> bool {
-    matches!(rest, "" | "\n" | "\r\n" | "\r" | "\u{85}" | "\u{2028}" | "\u{2029}")
+    matches!(
+        rest,
+        "" | "\n" | "\r\n" | "\r" | "\u{85}" | "\u{2028}" | "\u{2029}"
+    )
 }
 
 /// `(.*?)(->)?$`: the shortest name, and whether `->` followed it.
@@ -110,7 +115,9 @@ impl Key {
             modifier = m;
             count += 1;
             if count > 1 && !(prior == Modifier::Append && m == Modifier::AppendWithOrder) {
-                return err(format!("Unable to parse key [{key}]: multiple modifiers are not allowed."));
+                return err(format!(
+                    "Unable to parse key [{key}]: multiple modifiers are not allowed."
+                ));
             }
         }
         let mut skip = key.is_empty();
@@ -139,17 +146,25 @@ impl Key {
                         (Some(name), pad)
                     }
                     Err(_) => {
-                        return err(format!("Unable to parse key [{key}]: append position [{digits}] is out of range"));
+                        return err(format!(
+                            "Unable to parse key [{key}]: append position [{digits}] is out of range"
+                        ));
                     }
                 },
                 None => (None, false),
             },
         };
         match name {
-            Some(name) if !name.is_empty() || skip => {
-                Ok(Key { modifier, name, skip, skip_right_padding, append_position })
-            }
-            _ => err(format!("Unable to parse key [{key}]: The key name could not be determined")),
+            Some(name) if !name.is_empty() || skip => Ok(Key {
+                modifier,
+                name,
+                skip,
+                skip_right_padding,
+                append_position,
+            }),
+            _ => err(format!(
+                "Unable to parse key [{key}]: The key name could not be determined"
+            )),
         }
     }
 }
@@ -162,7 +177,9 @@ fn parse_append_with_order(key: &str) -> Option<(String, String, bool)> {
     let slash = after.find('/')?;
     let name = &after[..slash];
     let tail = &after[slash + 1..];
-    let digits_len = tail.find(|c: char| !c.is_ascii_digit()).unwrap_or(tail.len());
+    let digits_len = tail
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(tail.len());
     if digits_len == 0 {
         return None;
     }
@@ -216,7 +233,9 @@ impl DissectPattern {
         }
         let max_results = names.len();
         if pairs.is_empty() || max_results == 0 {
-            return err(format!("Unable to parse pattern [{pattern}]: Unable to find any keys or delimiters."));
+            return err(format!(
+                "Unable to parse pattern [{pattern}]: Unable to find any keys or delimiters."
+            ));
         }
         let append_names: Vec<String> = pairs
             .iter()
@@ -242,7 +261,12 @@ impl DissectPattern {
                 "Unable to parse pattern [{pattern}]: Found invalid key/reference associations: '{name}' Please ensure each '*<key>' is matched with a matching '&<key>"
             ));
         }
-        Ok(DissectPattern { leading, pairs, append_separator: append_separator.to_string(), max_results })
+        Ok(DissectPattern {
+            leading,
+            pairs,
+            append_separator: append_separator.to_string(),
+            max_results,
+        })
     }
 
     /// Output column names in pattern order (first appearance), excluding skips and empty names;
@@ -250,7 +274,10 @@ impl DissectPattern {
     pub fn output_keys(&self) -> Vec<&str> {
         let mut out: Vec<&str> = Vec::new();
         for (k, _) in &self.pairs {
-            if k.modifier != Modifier::NamedSkip && !k.name.is_empty() && !out.contains(&k.name.as_str()) {
+            if k.modifier != Modifier::NamedSkip
+                && !k.name.is_empty()
+                && !out.contains(&k.name.as_str())
+            {
                 out.push(&k.name);
             }
         }
@@ -274,7 +301,8 @@ impl DissectPattern {
     pub fn execute(&self, input: &str) -> Option<Vec<(String, String)>> {
         let mut m = Matcher::new(self);
         let leading_units = self.leading.encode_utf16().count();
-        if input.encode_utf16().count() > leading_units && input.starts_with(self.leading.as_str()) {
+        if input.encode_utf16().count() > leading_units && input.starts_with(self.leading.as_str())
+        {
             let bytes = input.as_bytes();
             let mut it = self.pairs.iter();
             let (mut key, mut delim) = match it.next() {
@@ -384,13 +412,23 @@ impl<'p> Matcher<'p> {
             Modifier::Append => {
                 let order = self.implicit_order;
                 self.implicit_order += 1;
-                self.appends.entry(key.name.clone()).or_default().push((order, value));
+                self.appends
+                    .entry(key.name.clone())
+                    .or_default()
+                    .push((order, value));
             }
             Modifier::AppendWithOrder => {
-                self.appends.entry(key.name.clone()).or_default().push((key.append_position, value));
+                self.appends
+                    .entry(key.name.clone())
+                    .or_default()
+                    .push((key.append_position, value));
             }
-            Modifier::FieldName => self.references.entry(key.name.clone()).or_default().0 = Some(value),
-            Modifier::FieldValue => self.references.entry(key.name.clone()).or_default().1 = Some(value),
+            Modifier::FieldName => {
+                self.references.entry(key.name.clone()).or_default().0 = Some(value)
+            }
+            Modifier::FieldValue => {
+                self.references.entry(key.name.clone()).or_default().1 = Some(value)
+            }
         }
     }
 
@@ -411,8 +449,11 @@ impl<'p> Matcher<'p> {
         }
         for (k, values) in &mut self.appends {
             values.sort_by_key(|(order, _)| *order); // stable, like Collections.sort
-            let joined =
-                values.iter().map(|(_, v)| v.as_str()).collect::<Vec<_>>().join(&self.pattern.append_separator);
+            let joined = values
+                .iter()
+                .map(|(_, v)| v.as_str())
+                .collect::<Vec<_>>()
+                .join(&self.pattern.append_separator);
             results.insert(Some(k.clone()), Some(joined));
         }
         if results.len() != self.pattern.max_results {
@@ -425,7 +466,9 @@ impl<'p> Matcher<'p> {
                 None => Some(name.to_string()),
             };
             if let (Some(k), Some(Some(v))) = (key.clone(), results.get(&key))
-                && !out.iter().any(|(existing, _): &(String, String)| *existing == k)
+                && !out
+                    .iter()
+                    .any(|(existing, _): &(String, String)| *existing == k)
             {
                 out.push((k, v.clone()));
             }
@@ -445,27 +488,81 @@ mod tests {
     }
 
     fn kv(pairs: &[(&str, &str)]) -> Pairs {
-        Some(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+        Some(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
     }
 
     #[test]
     fn documented_examples() {
         let cases: Vec<(&str, &str, &str, Pairs)> = vec![
-            ("%{a} %{b},%{c}", "", "foo bar,baz", kv(&[("a", "foo"), ("b", "bar"), ("c", "baz")])),
+            (
+                "%{a} %{b},%{c}",
+                "",
+                "foo bar,baz",
+                kv(&[("a", "foo"), ("b", "bar"), ("c", "baz")]),
+            ),
             ("%{a} %{b},%{c}", "", "foo bar baz", None),
-            ("%{a->} %{b} %{c}", "", "foo         bar baz", kv(&[("a", "foo"), ("b", "bar"), ("c", "baz")])),
-            ("%{a} %{+a} %{+a}", "", "foo bar baz", kv(&[("a", "foobarbaz")])),
-            ("%{a} %{+a/2} %{+a/1}", "", "foo bar baz", kv(&[("a", "foobazbar")])),
-            ("%{*a} %{b} %{&a}", "", "foo bar baz", kv(&[("foo", "baz"), ("b", "bar")])),
-            ("%{a} %{?skipme} %{c}", "", "foo bar baz", kv(&[("a", "foo"), ("c", "baz")])),
-            ("%{a} %{} %{c}", "", "foo bar baz", kv(&[("a", "foo"), ("c", "baz")])),
-            ("%{a},%{b},%{c},%{d}", "", "foo,,,", kv(&[("a", "foo"), ("b", ""), ("c", ""), ("d", "")])),
-            ("%{a->},%{b}", "", "foo,,,,,,bar", kv(&[("a", "foo"), ("b", "bar")])),
+            (
+                "%{a->} %{b} %{c}",
+                "",
+                "foo         bar baz",
+                kv(&[("a", "foo"), ("b", "bar"), ("c", "baz")]),
+            ),
+            (
+                "%{a} %{+a} %{+a}",
+                "",
+                "foo bar baz",
+                kv(&[("a", "foobarbaz")]),
+            ),
+            (
+                "%{a} %{+a/2} %{+a/1}",
+                "",
+                "foo bar baz",
+                kv(&[("a", "foobazbar")]),
+            ),
+            (
+                "%{*a} %{b} %{&a}",
+                "",
+                "foo bar baz",
+                kv(&[("foo", "baz"), ("b", "bar")]),
+            ),
+            (
+                "%{a} %{?skipme} %{c}",
+                "",
+                "foo bar baz",
+                kv(&[("a", "foo"), ("c", "baz")]),
+            ),
+            (
+                "%{a} %{} %{c}",
+                "",
+                "foo bar baz",
+                kv(&[("a", "foo"), ("c", "baz")]),
+            ),
+            (
+                "%{a},%{b},%{c},%{d}",
+                "",
+                "foo,,,",
+                kv(&[("a", "foo"), ("b", ""), ("c", ""), ("d", "")]),
+            ),
+            (
+                "%{a->},%{b}",
+                "",
+                "foo,,,,,,bar",
+                kv(&[("a", "foo"), ("b", "bar")]),
+            ),
             (
                 "%{date} - %{msg} - %{ip}",
                 "",
                 "2023-01-23T12:15:00.000Z - some text - 127.0.0.1",
-                kv(&[("date", "2023-01-23T12:15:00.000Z"), ("msg", "some text"), ("ip", "127.0.0.1")]),
+                kv(&[
+                    ("date", "2023-01-23T12:15:00.000Z"),
+                    ("msg", "some text"),
+                    ("ip", "127.0.0.1"),
+                ]),
             ),
             (
                 "%{ts->} %{level}",
@@ -495,7 +592,10 @@ mod tests {
                 "%{clientip} %{?ident} %{?auth} %{@timestamp}",
                 "",
                 "1.2.3.4 - - 30/Apr/1998:22:00:52 +0000",
-                kv(&[("clientip", "1.2.3.4"), ("@timestamp", "30/Apr/1998:22:00:52 +0000")]),
+                kv(&[
+                    ("clientip", "1.2.3.4"),
+                    ("@timestamp", "30/Apr/1998:22:00:52 +0000"),
+                ]),
             ),
             // duplicate plain keys: the last value wins
             ("%{a} %{a}", "", "x y", kv(&[("a", "y")])),

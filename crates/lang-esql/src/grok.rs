@@ -117,7 +117,11 @@ impl GrokError {
     /// As a diagnostic on the pattern literal, worded like ES|QL
     /// (`Invalid pattern [..] for grok: ...`).
     pub fn to_diagnostic(&self, pattern: &str, span: Span) -> Diagnostic {
-        let d = Diagnostic::new(self.code, format!("Invalid pattern [{pattern}] for grok: {}", self.message), span);
+        let d = Diagnostic::new(
+            self.code,
+            format!("Invalid pattern [{pattern}] for grok: {}", self.message),
+            span,
+        );
         if self.code == "grok::unsupported" {
             return d.with_help("trailhound compiles grok to the Rust `regex` crate, which has no lookaround, backreferences, atomic groups or possessive quantifiers; rewrite that part");
         }
@@ -147,13 +151,19 @@ impl GrokPattern {
         let expanded = expand(pattern)?;
         let translated = onig::translate(&expanded).map_err(|u| GrokError {
             code: "grok::unsupported",
-            message: format!("{} is not supported (at byte {} of the expanded expression)", u.what, u.offset),
+            message: format!(
+                "{} is not supported (at byte {} of the expanded expression)",
+                u.what, u.offset
+            ),
         })?;
         let regex = RegexBuilder::new(&translated.regex)
             .size_limit(REGEX_SIZE_LIMIT)
             .dfa_size_limit(REGEX_SIZE_LIMIT)
             .build()
-            .map_err(|e| GrokError { code: "grok::invalid", message: first_line(&e.to_string()) })?;
+            .map_err(|e| GrokError {
+                code: "grok::invalid",
+                message: first_line(&e.to_string()),
+            })?;
         let captures: Vec<Capture> = translated.names.iter().map(|g| capture_of(g)).collect();
         let mut fields: Vec<(String, GrokType)> = Vec::new();
         for c in &captures {
@@ -162,7 +172,11 @@ impl GrokPattern {
             }
         }
         fields.sort_by(|a, b| a.0.cmp(&b.0));
-        Ok(GrokPattern { regex, captures, fields })
+        Ok(GrokPattern {
+            regex,
+            captures,
+            fields,
+        })
     }
 
     /// The output fields and their types, sorted by name (ES|QL column order).
@@ -180,11 +194,20 @@ impl GrokPattern {
         let Some(caps) = self.regex.captures(input) else {
             return GrokMatch::NoMatch;
         };
-        let mut out: Vec<(String, Vec<GrokValue>)> = self.fields.iter().map(|(n, _)| (n.clone(), Vec::new())).collect();
+        let mut out: Vec<(String, Vec<GrokValue>)> = self
+            .fields
+            .iter()
+            .map(|(n, _)| (n.clone(), Vec::new()))
+            .collect();
         for (i, cap) in self.captures.iter().enumerate() {
-            let Some(m) = caps.name(&format!("g{i}")) else { continue };
+            let Some(m) = caps.name(&format!("g{i}")) else {
+                continue;
+            };
             let Some(value) = convert(m.as_str(), cap.ty) else {
-                return GrokMatch::ConversionFailed { field: cap.name.clone(), text: m.as_str().to_string() };
+                return GrokMatch::ConversionFailed {
+                    field: cap.name.clone(),
+                    text: m.as_str().to_string(),
+                };
             };
             if let Some((_, values)) = out.iter_mut().find(|(n, _)| *n == cap.name) {
                 values.push(value);
@@ -195,7 +218,11 @@ impl GrokPattern {
 }
 
 fn first_line(s: &str) -> String {
-    s.lines().rfind(|l| !l.trim().is_empty()).unwrap_or(s).trim().to_string()
+    s.lines()
+        .rfind(|l| !l.trim().is_empty())
+        .unwrap_or(s)
+        .trim()
+        .to_string()
 }
 
 /// Group name → field and type, like `GrokCaptureConfig` (Java `split(":")` drops trailing
@@ -207,14 +234,23 @@ fn capture_of(group: &str) -> Capture {
     }
     // Safe: `split` yields at least one part and the pop loop keeps one.
     let name = if parts.len() >= 2 { parts[1] } else { parts[0] };
-    let ty = if parts.len() == 3 { GrokType::from_suffix(parts[2]) } else { GrokType::String };
-    Capture { name: name.to_string(), ty }
+    let ty = if parts.len() == 3 {
+        GrokType::from_suffix(parts[2])
+    } else {
+        GrokType::String
+    };
+    Capture {
+        name: name.to_string(),
+        ty,
+    }
 }
 
 fn convert(text: &str, ty: GrokType) -> Option<GrokValue> {
     let float_text = || {
         let t = text.trim();
-        t.strip_suffix(['f', 'F', 'd', 'D']).unwrap_or(t).to_string()
+        t.strip_suffix(['f', 'F', 'd', 'D'])
+            .unwrap_or(t)
+            .to_string()
     };
     Some(match ty {
         GrokType::String => GrokValue::String(text.to_string()),
@@ -260,7 +296,9 @@ fn find_reference(s: &str, from: usize) -> Option<Reference> {
 
 fn reference_at(s: &str, start: usize) -> Option<Reference> {
     let body = s.get(start + 2..)?;
-    let name_len = body.find(|c: char| !is_pattern_name_char(c)).unwrap_or(body.len());
+    let name_len = body
+        .find(|c: char| !is_pattern_name_char(c))
+        .unwrap_or(body.len());
     if name_len == 0 {
         return None;
     }
@@ -269,7 +307,9 @@ fn reference_at(s: &str, start: usize) -> Option<Reference> {
     // Safe: every offset below is just after an ASCII character or a `find` result.
     if body[i..].starts_with(':') {
         let sub = &body[i + 1..];
-        let sub_len = sub.find(|c: char| !is_sub_name_char(c)).unwrap_or(sub.len());
+        let sub_len = sub
+            .find(|c: char| !is_sub_name_char(c))
+            .unwrap_or(sub.len());
         if sub_len > 0 {
             has_sub = true;
             i += 1 + sub_len;
@@ -287,7 +327,13 @@ fn reference_at(s: &str, start: usize) -> Option<Reference> {
     if !body[i..].starts_with('}') {
         return None;
     }
-    Some(Reference { start, end: start + 2 + i + 1, pattern: body[..name_len].to_string(), full, has_sub })
+    Some(Reference {
+        start,
+        end: start + 2 + i + 1,
+        pattern: body[..name_len].to_string(),
+        full,
+        has_sub,
+    })
 }
 
 /// Expands `%{...}` references into an Oniguruma expression.
@@ -302,10 +348,17 @@ fn expand(pattern: &str) -> Result<String, GrokError> {
         let Some(def) = grok_patterns::lookup(&r.pattern) else {
             return Err(GrokError {
                 code: "grok::invalid",
-                message: format!("Unable to find pattern [{}] in Grok's pattern dictionary", r.pattern),
+                message: format!(
+                    "Unable to find pattern [{}] in Grok's pattern dictionary",
+                    r.pattern
+                ),
             });
         };
-        let part = if r.has_sub { format!("(?<{}>{def})", r.full) } else { format!("(?:{def})") };
+        let part = if r.has_sub {
+            format!("(?<{}>{def})", r.full)
+        } else {
+            format!("(?:{def})")
+        };
         // Safe: `start`/`end` delimit an ASCII `%{...}` found in `rest`.
         done.push_str(&rest[..r.start]);
         rest = format!("{part}{}", &rest[r.end..]);
@@ -313,7 +366,10 @@ fn expand(pattern: &str) -> Result<String, GrokError> {
             break;
         }
     }
-    Err(GrokError { code: "grok::invalid", message: "Can not convert grok patterns to regular expression".into() })
+    Err(GrokError {
+        code: "grok::invalid",
+        message: "Can not convert grok patterns to regular expression".into(),
+    })
 }
 
 #[cfg(test)]
@@ -325,7 +381,10 @@ mod tests {
     }
 
     fn matched(pattern: &str, input: &str) -> Vec<(String, Vec<GrokValue>)> {
-        match GrokPattern::compile(pattern).unwrap_or_else(|e| panic!("{pattern}: {e:?}")).captures(input) {
+        match GrokPattern::compile(pattern)
+            .unwrap_or_else(|e| panic!("{pattern}: {e:?}"))
+            .captures(input)
+        {
             GrokMatch::Matched(v) => v,
             other => panic!("{pattern} on {input}: {other:?}"),
         }
@@ -333,10 +392,14 @@ mod tests {
 
     fn one(pattern: &str, input: &str) -> Option<String> {
         match GrokPattern::compile(pattern).unwrap().captures(input) {
-            GrokMatch::Matched(v) => v.into_iter().next().and_then(|(_, vals)| match vals.into_iter().next() {
-                Some(GrokValue::String(x)) => Some(x),
-                _ => None,
-            }),
+            GrokMatch::Matched(v) => {
+                v.into_iter()
+                    .next()
+                    .and_then(|(_, vals)| match vals.into_iter().next() {
+                        Some(GrokValue::String(x)) => Some(x),
+                        _ => None,
+                    })
+            }
             _ => None,
         }
     }
@@ -360,15 +423,24 @@ mod tests {
             r"%{IP:ip} \[%{TIMESTAMP_ISO8601:@timestamp}\] %{GREEDYDATA:status}",
             "1.2.3.4 [2023-01-23T12:15:00.000Z] Connected",
         );
-        assert_eq!(got.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(), vec!["@timestamp", "ip", "status"]);
+        assert_eq!(
+            got.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
+            vec!["@timestamp", "ip", "status"]
+        );
         assert_eq!(got[2].1, vec![s("Connected")]);
         // duplicate names become multi-values; a failed match is NoMatch
         let p = GrokPattern::compile("%{WORD:zip_parts} %{WORD:zip_parts}").unwrap();
-        assert_eq!(p.captures("1016 ED"), GrokMatch::Matched(vec![("zip_parts".into(), vec![s("1016"), s("ED")])]));
+        assert_eq!(
+            p.captures("1016 ED"),
+            GrokMatch::Matched(vec![("zip_parts".into(), vec![s("1016"), s("ED")])])
+        );
         assert_eq!(p.captures("100-7014"), GrokMatch::NoMatch);
         // postfix queue id custom capture
         assert_eq!(
-            one("(?<queue_id>[0-9A-F]{10,11})", "postfix/smtp[123]: 4C1F3A2B9D: to=<x>"),
+            one(
+                "(?<queue_id>[0-9A-F]{10,11})",
+                "postfix/smtp[123]: 4C1F3A2B9D: to=<x>"
+            ),
             Some("4C1F3A2B9D".into())
         );
     }
@@ -376,8 +448,15 @@ mod tests {
     #[test]
     fn conversion_failure_fails_the_row() {
         let p = GrokPattern::compile("%{NUMBER:num:int}").unwrap();
-        assert_eq!(p.captures("1.5"), GrokMatch::ConversionFailed { field: "num".into(), text: "1.5".into() });
-        let p = GrokPattern::compile("%{NUMBER:num:float} %{WORD:b:boolean} %{INT:l:long}").unwrap();
+        assert_eq!(
+            p.captures("1.5"),
+            GrokMatch::ConversionFailed {
+                field: "num".into(),
+                text: "1.5".into()
+            }
+        );
+        let p =
+            GrokPattern::compile("%{NUMBER:num:float} %{WORD:b:boolean} %{INT:l:long}").unwrap();
         assert_eq!(
             p.captures("1.5 TRUE 9000000000"),
             GrokMatch::Matched(vec![
@@ -396,13 +475,21 @@ mod tests {
                 "{instancesSet={items=[{instanceId=i-0abc}]}}",
                 Some("i-0abc"),
             ),
-            (r":(?<Esql.caller_account>[0-9]{12}):", "arn:aws:iam::123456789012:user/x", Some("123456789012")),
+            (
+                r":(?<Esql.caller_account>[0-9]{12}):",
+                "arn:aws:iam::123456789012:user/x",
+                Some("123456789012"),
+            ),
             (
                 "accessKeyId=%{NOTSPACE:issued_key_id},",
                 "{credentials={accessKeyId=ASIAEXAMPLE, sessionToken=x}}",
                 Some("ASIAEXAMPLE"),
             ),
-            ("[Cc]ontent=(?<script_b64>[A-Za-z0-9+/=]+)", "{content=IyEvYmluL2Jhc2g=, x=y}", Some("IyEvYmluL2Jhc2g=")),
+            (
+                "[Cc]ontent=(?<script_b64>[A-Za-z0-9+/=]+)",
+                "{content=IyEvYmluL2Jhc2g=, x=y}",
+                Some("IyEvYmluL2Jhc2g="),
+            ),
             (
                 r".*roleArn=(?<Esql.aws_cloudtrail_request_parameters_role_arn>arn:aws[a-z-]*:iam::[0-9]{12}:role/[^,}]+).*",
                 "{notebookInstanceName=nb, roleArn=arn:aws:iam::111122223333:role/SageMakerRole, instanceType=ml.t2.medium}",
@@ -433,14 +520,42 @@ mod tests {
             ("%{IPV6:x}$", "::ffff:192.0.2.1", Some("::ffff:192.0.2.1")),
             ("%{IP:x}", "fe80::1%eth0", Some("fe80::1%eth0")),
             ("%{IPORHOST:x}", "host ec2.amazonaws.com", Some("host")),
-            ("%{HOSTNAME:x}$", "ec2.amazonaws.com", Some("ec2.amazonaws.com")),
-            ("%{UUID:x}", "id=e3206d1c-64a9-11ef-a642-f661ea17fbcc", Some("e3206d1c-64a9-11ef-a642-f661ea17fbcc")),
+            (
+                "%{HOSTNAME:x}$",
+                "ec2.amazonaws.com",
+                Some("ec2.amazonaws.com"),
+            ),
+            (
+                "%{UUID:x}",
+                "id=e3206d1c-64a9-11ef-a642-f661ea17fbcc",
+                Some("e3206d1c-64a9-11ef-a642-f661ea17fbcc"),
+            ),
             ("%{USERNAME:x}", "Alice@localhost", Some("Alice")),
-            ("%{EMAILADDRESS:x}", "mail johndoe@example.com", Some("johndoe@example.com")),
-            ("%{QUOTEDSTRING:x}", r#"say "hi \"there\"" now"#, Some(r#""hi \"there\"""#)),
-            ("%{URIPATH:x}", "GET /api/v1/series?x=1", Some("/api/v1/series")),
-            ("%{URI:x}", "see https://console.aws.amazon.com/s3/ ok", Some("https://console.aws.amazon.com/s3/")),
-            ("%{TIMESTAMP_ISO8601:x}", "at 2021-11-11T01:02:03.123456789Z", Some("2021-11-11T01:02:03.123456789Z")),
+            (
+                "%{EMAILADDRESS:x}",
+                "mail johndoe@example.com",
+                Some("johndoe@example.com"),
+            ),
+            (
+                "%{QUOTEDSTRING:x}",
+                r#"say "hi \"there\"" now"#,
+                Some(r#""hi \"there\"""#),
+            ),
+            (
+                "%{URIPATH:x}",
+                "GET /api/v1/series?x=1",
+                Some("/api/v1/series"),
+            ),
+            (
+                "%{URI:x}",
+                "see https://console.aws.amazon.com/s3/ ok",
+                Some("https://console.aws.amazon.com/s3/"),
+            ),
+            (
+                "%{TIMESTAMP_ISO8601:x}",
+                "at 2021-11-11T01:02:03.123456789Z",
+                Some("2021-11-11T01:02:03.123456789Z"),
+            ),
             ("%{NUMBER:x}", "value -12.5e", Some("-12.5")),
             ("%{BASE10NUM:x}", ".5", Some(".5")),
             ("%{WORD:x}", "  hello world", Some("hello")),
@@ -448,17 +563,36 @@ mod tests {
             ("%{GREEDYDATA:x},", "a,b,c", Some("a,b")),
             ("%{SPACE:x}x", "   x", Some("   ")),
             ("%{LOGLEVEL:x}", "[WARN] disk", Some("WARN")),
-            ("%{MAC:x}", "mac 00:1A:2b:3c:4D:5e", Some("00:1A:2b:3c:4D:5e")),
-            ("%{HTTPDATE:x}", "[10/Oct/2000:13:55:36 -0700]", Some("10/Oct/2000:13:55:36 -0700")),
-            ("%{SYSLOGTIMESTAMP:x}", "Jan  1 00:00:01 host", Some("Jan  1 00:00:01")),
-            ("%{PATH:x}", "file /var/log/messages", Some("/var/log/messages")),
+            (
+                "%{MAC:x}",
+                "mac 00:1A:2b:3c:4D:5e",
+                Some("00:1A:2b:3c:4D:5e"),
+            ),
+            (
+                "%{HTTPDATE:x}",
+                "[10/Oct/2000:13:55:36 -0700]",
+                Some("10/Oct/2000:13:55:36 -0700"),
+            ),
+            (
+                "%{SYSLOGTIMESTAMP:x}",
+                "Jan  1 00:00:01 host",
+                Some("Jan  1 00:00:01"),
+            ),
+            (
+                "%{PATH:x}",
+                "file /var/log/messages",
+                Some("/var/log/messages"),
+            ),
         ];
         for (pattern, input, want) in cases {
             assert_eq!(one(pattern, input).as_deref(), want, "{pattern} on {input}");
         }
         // every library pattern compiles on its own
         for (name, _) in grok_patterns::PATTERNS {
-            assert!(GrokPattern::compile(&format!("%{{{name}}}")).is_ok(), "{name}");
+            assert!(
+                GrokPattern::compile(&format!("%{{{name}}}")).is_ok(),
+                "{name}"
+            );
         }
     }
 
@@ -478,19 +612,43 @@ mod tests {
             ]
         );
         assert_eq!(got[0].1, vec![s("myhost")]);
-        assert_eq!(got[1].1, vec![], "the optional facility did not participate");
+        assert_eq!(
+            got[1].1,
+            vec![],
+            "the optional facility did not participate"
+        );
         assert_eq!(got[4].1, vec![GrokValue::Integer(1234)]);
     }
 
     #[test]
     fn errors() {
         let cases = [
-            ("%{_invalid_:x}", "grok::invalid", "Unable to find pattern [_invalid_] in Grok's pattern dictionary"),
+            (
+                "%{_invalid_:x}",
+                "grok::invalid",
+                "Unable to find pattern [_invalid_] in Grok's pattern dictionary",
+            ),
             ("%{NOPE}", "grok::invalid", "Unable to find pattern [NOPE]"),
-            ("(?<![0-9])x", "grok::unsupported", "a negative lookbehind is not supported"),
-            ("(a)\\1", "grok::unsupported", "a backreference is not supported"),
-            ("a++", "grok::unsupported", "a possessive quantifier is not supported"),
-            ("(?>a)", "grok::unsupported", "an atomic group is not supported"),
+            (
+                "(?<![0-9])x",
+                "grok::unsupported",
+                "a negative lookbehind is not supported",
+            ),
+            (
+                "(a)\\1",
+                "grok::unsupported",
+                "a backreference is not supported",
+            ),
+            (
+                "a++",
+                "grok::unsupported",
+                "a possessive quantifier is not supported",
+            ),
+            (
+                "(?>a)",
+                "grok::unsupported",
+                "an atomic group is not supported",
+            ),
             ("(unclosed", "grok::invalid", ""),
             ("[0-9]{1000}{1000}", "grok::unsupported", ""),
         ];
@@ -500,16 +658,25 @@ mod tests {
             assert!(e.message.contains(msg), "{pattern}: {}", e.message);
         }
         // a pattern too large for the size limit is an error, not a panic or a hang
-        let e = GrokPattern::compile("(?:a{1000}){1000}").map(|_| ()).unwrap_err();
+        let e = GrokPattern::compile("(?:a{1000}){1000}")
+            .map(|_| ())
+            .unwrap_err();
         assert_eq!(e.code, "grok::invalid");
-        let d = GrokError { code: "grok::invalid", message: "m".into() }.to_diagnostic("p", Span::new(1, 2));
+        let d = GrokError {
+            code: "grok::invalid",
+            message: "m".into(),
+        }
+        .to_diagnostic("p", Span::new(1, 2));
         assert_eq!(d.message, "Invalid pattern [p] for grok: m");
     }
 
     #[test]
     fn reference_parsing() {
         let r = find_reference("x %{NUMBER:num:int} y", 0).unwrap();
-        assert_eq!((r.start, r.end, r.full.as_str(), r.has_sub), (2, 19, "NUMBER:num:int", true));
+        assert_eq!(
+            (r.start, r.end, r.full.as_str(), r.has_sub),
+            (2, 19, "NUMBER:num:int", true)
+        );
         let r = find_reference("%{A=def}", 0).unwrap();
         assert_eq!(r.pattern, "A");
         assert!(find_reference("%{} %{:x}", 0).is_none());

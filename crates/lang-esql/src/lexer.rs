@@ -218,7 +218,11 @@ impl<'a> Lexer<'a> {
     pub(crate) fn skip_trivia(&self, mut pos: usize) -> Result<usize, Diagnostic> {
         loop {
             let rest = self.rest(pos);
-            if let Some(c) = rest.chars().next().filter(|c| matches!(c, ' ' | '\t' | '\r' | '\n')) {
+            if let Some(c) = rest
+                .chars()
+                .next()
+                .filter(|c| matches!(c, ' ' | '\t' | '\r' | '\n'))
+            {
                 pos += c.len_utf8();
             } else if rest.starts_with("//") {
                 pos += rest.find('\n').map_or(rest.len(), |i| i + 1);
@@ -252,14 +256,20 @@ impl<'a> Lexer<'a> {
                 (None, _) => break,
             }
         }
-        Err(Diagnostic::new("esql::syntax", "unterminated block comment", Span::new(start, self.src.len()))
-            .with_help("close the comment with `*/`"))
+        Err(Diagnostic::new(
+            "esql::syntax",
+            "unterminated block comment",
+            Span::new(start, self.src.len()),
+        )
+        .with_help("close the comment with `*/`"))
     }
 
     /// Reads a command word (letters, digits, `_`) at `pos` (after trivia).
     pub(crate) fn command_word(&self, pos: usize) -> (String, Span) {
         let rest = self.rest(pos);
-        let len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
+        let len = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
         (rest[..len].to_string(), Span::new(pos, pos + len))
     }
 
@@ -267,9 +277,17 @@ impl<'a> Lexer<'a> {
     pub(crate) fn expr_token(&self, pos: usize) -> Result<Token, Diagnostic> {
         let rest = self.rest(pos);
         let Some(c) = rest.chars().next() else {
-            return Ok(Token { tok: Tok::Eof, span: Span::at(pos) });
+            return Ok(Token {
+                tok: Tok::Eof,
+                span: Span::at(pos),
+            });
         };
-        let tok = |tok: Tok, len: usize| Ok(Token { tok, span: Span::new(pos, pos + len) });
+        let tok = |tok: Tok, len: usize| {
+            Ok(Token {
+                tok,
+                span: Span::new(pos, pos + len),
+            })
+        };
         let two = rest.get(..2).unwrap_or("");
         match two {
             "::" => return tok(Tok::CastOp, 2),
@@ -283,7 +301,10 @@ impl<'a> Lexer<'a> {
         match c {
             '|' => tok(Tok::Pipe, 1),
             '"' => self.string(pos),
-            '`' => self.quoted_ident(pos).map(|(name, span)| Token { tok: Tok::QuotedIdent(name), span }),
+            '`' => self.quoted_ident(pos).map(|(name, span)| Token {
+                tok: Tok::QuotedIdent(name),
+                span,
+            }),
             '0'..='9' => Ok(self.number(pos)),
             // Safe: `rest` starts with the ASCII `.`.
             '.' if rest[1..].starts_with(|d: char| d.is_ascii_digit()) => Ok(self.number(pos)),
@@ -314,9 +335,15 @@ impl<'a> Lexer<'a> {
     fn unrecognized(&self, pos: usize, c: char) -> Diagnostic {
         let rest = self.rest(pos);
         let span = Span::new(pos, pos + c.len_utf8());
-        let d = Diagnostic::new("esql::syntax", format!("token recognition error at: '{c}'"), span);
+        let d = Diagnostic::new(
+            "esql::syntax",
+            format!("token recognition error at: '{c}'"),
+            span,
+        );
         match c {
-            '\'' => d.with_help("ES|QL strings use double quotes: \"text\" (or \"\"\"text\"\"\" without escapes)"),
+            '\'' => d.with_help(
+                "ES|QL strings use double quotes: \"text\" (or \"\"\"text\"\"\" without escapes)",
+            ),
             '&' if rest.starts_with("&&") => d.with_help("use `AND`"),
             '!' => d.with_help("use `NOT` for negation and `!=` for inequality"),
             _ => d,
@@ -328,17 +355,27 @@ impl<'a> Lexer<'a> {
         let rest = self.rest(pos);
         if let Some(after) = rest.strip_prefix("??") {
             let len = 2 + after.find(|c: char| !is_id_body(c)).unwrap_or(after.len());
-            return Token { tok: Tok::DoubleParam, span: Span::new(pos, pos + len) };
+            return Token {
+                tok: Tok::DoubleParam,
+                span: Span::new(pos, pos + len),
+            };
         }
         // Safe: `rest` starts with the ASCII `?`.
         let after = &rest[1..];
         let len = match after.chars().next() {
-            Some(c) if is_letter(c) || c == '_' => after.find(|c: char| !is_id_body(c)).unwrap_or(after.len()),
-            Some(c) if c.is_ascii_digit() => after.find(|c: char| !c.is_ascii_digit()).unwrap_or(after.len()),
+            Some(c) if is_letter(c) || c == '_' => {
+                after.find(|c: char| !is_id_body(c)).unwrap_or(after.len())
+            }
+            Some(c) if c.is_ascii_digit() => after
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(after.len()),
             _ => 0,
         };
         let name = (len > 0).then(|| after[..len].to_string());
-        Token { tok: Tok::Param(name), span: Span::new(pos, pos + 1 + len) }
+        Token {
+            tok: Tok::Param(name),
+            span: Span::new(pos, pos + 1 + len),
+        }
     }
 
     /// Identifier or keyword. `_` and `@` must be followed by at least one body character.
@@ -346,14 +383,18 @@ impl<'a> Lexer<'a> {
         let rest = self.rest(pos);
         let first = rest.chars().next().unwrap_or(' ');
         // Safe: the first character is ASCII (a letter, `_` or `@`).
-        let body_len = rest[1..].find(|c: char| !is_id_body(c)).unwrap_or(rest.len() - 1);
+        let body_len = rest[1..]
+            .find(|c: char| !is_id_body(c))
+            .unwrap_or(rest.len() - 1);
         if (first == '_' || first == '@') && body_len == 0 {
             return Err(Diagnostic::new(
                 "esql::syntax",
                 format!("token recognition error at: '{first}'"),
                 Span::new(pos, pos + 1),
             )
-            .with_help("a lone `_` or `@` is not an identifier; quote unusual names with backticks"));
+            .with_help(
+                "a lone `_` or `@` is not an identifier; quote unusual names with backticks",
+            ));
         }
         let text = &rest[..1 + body_len];
         let span = Span::new(pos, pos + text.len());
@@ -397,8 +438,15 @@ impl<'a> Lexer<'a> {
         }
         // Safe: `end` only advances over ASCII bytes.
         let text = self.rest(pos)[..end].to_string();
-        let tok = if decimal { Tok::Decimal(text) } else { Tok::Int(text) };
-        Token { tok, span: Span::new(pos, pos + end) }
+        let tok = if decimal {
+            Tok::Decimal(text)
+        } else {
+            Tok::Int(text)
+        };
+        Token {
+            tok,
+            span: Span::new(pos, pos + end),
+        }
     }
 
     /// String literal (`"..."` with `\t \n \r \" \\` escapes, or `"""..."""` verbatim).
@@ -417,7 +465,10 @@ impl<'a> Lexer<'a> {
                     extra += 1;
                 }
                 let value = body[..end - 3].to_string();
-                return Ok(Token { tok: Tok::Str(value), span: Span::new(pos, pos + 3 + end) });
+                return Ok(Token {
+                    tok: Tok::Str(value),
+                    span: Span::new(pos, pos + 3 + end),
+                });
             }
             // ANTLR would match the empty string `""` here; report the real problem instead.
             return Err(Diagnostic::new(
@@ -431,7 +482,12 @@ impl<'a> Lexer<'a> {
         let mut chars = rest.char_indices().skip(1);
         while let Some((i, c)) = chars.next() {
             match c {
-                '"' => return Ok(Token { tok: Tok::Str(value), span: Span::new(pos, pos + i + 1) }),
+                '"' => {
+                    return Ok(Token {
+                        tok: Tok::Str(value),
+                        span: Span::new(pos, pos + i + 1),
+                    });
+                }
                 '\\' => match chars.next() {
                     Some((_, 't')) => value.push('\t'),
                     Some((_, 'n')) => value.push('\n'),
@@ -461,7 +517,11 @@ impl<'a> Lexer<'a> {
                 c => value.push(c),
             }
         }
-        Err(Diagnostic::new("esql::syntax", "unterminated string literal", Span::new(pos, self.src.len())))
+        Err(Diagnostic::new(
+            "esql::syntax",
+            "unterminated string literal",
+            Span::new(pos, self.src.len()),
+        ))
     }
 
     /// Backquoted identifier at `pos`: returns the unescaped name and span.
@@ -487,8 +547,12 @@ impl<'a> Lexer<'a> {
             }
             name.push(c);
         }
-        Err(Diagnostic::new("esql::syntax", "unterminated quoted identifier", Span::new(pos, self.src.len()))
-            .with_help("close the identifier with a backtick; write `` for a literal backtick"))
+        Err(Diagnostic::new(
+            "esql::syntax",
+            "unterminated quoted identifier",
+            Span::new(pos, self.src.len()),
+        )
+        .with_help("close the identifier with a backtick; write `` for a literal backtick"))
     }
 
     /// One source-mode token at `pos` (after trivia).
@@ -535,7 +599,10 @@ impl<'a> Lexer<'a> {
                 if len == 0 {
                     return one(SrcTok::Other(c.to_string()), c.len_utf8());
                 }
-                Ok((SrcTok::Unquoted(rest[..len].to_string()), Span::new(pos, pos + len)))
+                Ok((
+                    SrcTok::Unquoted(rest[..len].to_string()),
+                    Span::new(pos, pos + len),
+                ))
             }
         }
     }
@@ -569,7 +636,9 @@ impl<'a> Lexer<'a> {
                 Some(ch) if is_letter(ch) || ch == '*' || ch == '_' || ch == '@' => {
                     let r = self.rest(i);
                     // Safe: the first character is ASCII.
-                    let body = r[1..].find(|c: char| !(is_id_body(c) || c == '*')).unwrap_or(r.len() - 1);
+                    let body = r[1..]
+                        .find(|c: char| !(is_id_body(c) || c == '*'))
+                        .unwrap_or(r.len() - 1);
                     if (ch == '_' || ch == '@') && body == 0 {
                         break;
                     }
@@ -589,8 +658,12 @@ impl<'a> Lexer<'a> {
     /// Reads an `ENRICH` policy name (`ENRICH_POLICY_NAME`) at `pos`.
     pub(crate) fn policy_name(&self, pos: usize) -> (String, Span) {
         let rest = self.rest(pos);
-        let stop =
-            |c: char| matches!(c, '\\' | '/' | '?' | '"' | '<' | '>' | '|' | ' ' | ',' | '#' | '\t' | '\r' | '\n');
+        let stop = |c: char| {
+            matches!(
+                c,
+                '\\' | '/' | '?' | '"' | '<' | '>' | '|' | ' ' | ',' | '#' | '\t' | '\r' | '\n'
+            )
+        };
         let len = rest.find(stop).unwrap_or(rest.len());
         (rest[..len].to_string(), Span::new(pos, pos + len))
     }
@@ -620,7 +693,16 @@ mod tests {
         use Tok::*;
         let cases: Vec<(&str, Vec<Tok>)> = vec![
             ("a == 1", vec![Ident("a".into()), Eq, Int("1".into())]),
-            ("@timestamp >= now()", vec![Ident("@timestamp".into()), Gte, Ident("now".into()), LParen, RParen]),
+            (
+                "@timestamp >= now()",
+                vec![
+                    Ident("@timestamp".into()),
+                    Gte,
+                    Ident("now".into()),
+                    LParen,
+                    RParen,
+                ],
+            ),
             (
                 "1.5 .5 1. 1e3 2E-2",
                 vec![
@@ -632,13 +714,32 @@ mod tests {
                 ],
             ),
             ("7day", vec![Int("7".into()), Ident("day".into())]),
-            ("x::long", vec![Ident("x".into()), CastOp, Ident("long".into())]),
+            (
+                "x::long",
+                vec![Ident("x".into()), CastOp, Ident("long".into())],
+            ),
             ("`a``b`", vec![QuotedIdent("a`b".into())]),
-            ("AND or Not", vec![Kw(super::Kw::And), Kw(super::Kw::Or), Kw(super::Kw::Not)]),
-            ("a // comment\n b", vec![Ident("a".into()), Ident("b".into())]),
-            ("a /* x /* nested */ y */ b", vec![Ident("a".into()), Ident("b".into())]),
+            (
+                "AND or Not",
+                vec![Kw(super::Kw::And), Kw(super::Kw::Or), Kw(super::Kw::Not)],
+            ),
+            (
+                "a // comment\n b",
+                vec![Ident("a".into()), Ident("b".into())],
+            ),
+            (
+                "a /* x /* nested */ y */ b",
+                vec![Ident("a".into()), Ident("b".into())],
+            ),
             ("a / b", vec![Ident("a".into()), Slash, Ident("b".into())]),
-            ("? ?name ?1", vec![Param(None), Param(Some("name".into())), Param(Some("1".into()))]),
+            (
+                "? ?name ?1",
+                vec![
+                    Param(None),
+                    Param(Some("name".into())),
+                    Param(Some("1".into())),
+                ],
+            ),
             ("=~ =", vec![CiEq, Assign]),
             (r#""a\"b\\c\td""#, vec![Str("a\"b\\c\td".into())]),
             ("\"\"\"a\\b\"c\"\"\"", vec![Str("a\\b\"c".into())]),
@@ -647,7 +748,10 @@ mod tests {
             ("\"\"\"\"\"\"", vec![Str("".into())]),
             ("\"\"\"\"a\"\"\"", vec![Str("\"a".into())]),
             ("\"\"", vec![Str("".into())]),
-            ("Esql_priv.x", vec![Ident("Esql_priv".into()), Dot, Ident("x".into())]),
+            (
+                "Esql_priv.x",
+                vec![Ident("Esql_priv".into()), Dot, Ident("x".into())],
+            ),
         ];
         for (src, want) in cases {
             assert_eq!(toks(src), want, "{src}");
@@ -672,7 +776,10 @@ mod tests {
             assert_eq!(err.message, msg, "{src}");
         }
         let lx = Lexer::new("/* open");
-        assert_eq!(lx.skip_trivia(0).unwrap_err().message, "unterminated block comment");
+        assert_eq!(
+            lx.skip_trivia(0).unwrap_err().message,
+            "unterminated block comment"
+        );
     }
 
     #[test]
@@ -682,22 +789,38 @@ mod tests {
         assert_eq!(t, SrcTok::Unquoted("logs-aws.cloudtrail-*".into()));
         assert_eq!(s.range(), 0..21);
         assert_eq!(lx.source_token(21).unwrap().0, SrcTok::Comma);
-        assert_eq!(lx.source_token(23).unwrap().0, SrcTok::Quoted("quoted".into()));
+        assert_eq!(
+            lx.source_token(23).unwrap().0,
+            SrcTok::Quoted("quoted".into())
+        );
         let lx = Lexer::new("logs-%{+yyyy/MM}//c");
-        assert_eq!(lx.source_token(0).unwrap().0, SrcTok::Unquoted("logs-%{+yyyy/MM}".into()));
+        assert_eq!(
+            lx.source_token(0).unwrap().0,
+            SrcTok::Unquoted("logs-%{+yyyy/MM}".into())
+        );
     }
 
     #[test]
     fn pattern_tokens() {
         use crate::ast::PatternSegment::*;
         let lx = Lexer::new("aws.*");
-        assert_eq!(lx.pattern_token(0).unwrap().0, PatTok::Pattern(vec![Unquoted("aws".into())]));
+        assert_eq!(
+            lx.pattern_token(0).unwrap().0,
+            PatTok::Pattern(vec![Unquoted("aws".into())])
+        );
         assert_eq!(lx.pattern_token(3).unwrap().0, PatTok::Dot);
-        assert_eq!(lx.pattern_token(4).unwrap().0, PatTok::Pattern(vec![Unquoted("*".into())]));
+        assert_eq!(
+            lx.pattern_token(4).unwrap().0,
+            PatTok::Pattern(vec![Unquoted("*".into())])
+        );
         let lx = Lexer::new("a`b.c`*");
         assert_eq!(
             lx.pattern_token(0).unwrap().0,
-            PatTok::Pattern(vec![Unquoted("a".into()), Quoted("b.c".into()), Unquoted("*".into())])
+            PatTok::Pattern(vec![
+                Unquoted("a".into()),
+                Quoted("b.c".into()),
+                Unquoted("*".into())
+            ])
         );
     }
 }

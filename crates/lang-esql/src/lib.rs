@@ -16,7 +16,16 @@
 //!   [`ProcessingCommand::is_executable_locally`]. Other Elasticsearch commands (`COMPLETION`,
 //!   `RERANK`, `FUSE`, `TS`, `SET`, ...) are reported as `esql::unsupported_command`.
 //!
-//! The executor is a later phase; the `# Semantics` section below is its specification.
+//! - [`Plan::new`] / [`Plan::parse`] resolve a query against CloudTrail events read through the
+//!   ECS view (`FROM` patterns, column types, Elasticsearch-worded verification errors) and
+//!   derive a [`Plan::prefilter`] for the engine's dispatch index; [`Executor`] runs a plan over
+//!   pushed events and returns a [`Table`] ([`run_query`] does both for hunting queries and
+//!   `trailhound query --lang esql`); [`EsqlOperatorFactory`] runs an ES|QL *rule* as an engine
+//!   operator, one [`Detection`](trailhound_engine::Detection) per result row, optionally per
+//!   Kibana execution window.
+//!
+//! The `# Semantics` section is the language as Elasticsearch defines it; `# Execution` records
+//! how trailhound runs it over CloudTrail and where it deliberately differs.
 //!
 //! # Grammar
 //!
@@ -206,18 +215,99 @@
 //! every query over CloudTrail events mapped to ECS. `METADATA _id, _index, _version` adds those
 //! columns.
 
+//!
+//! # Execution
+//!
+//! - **Sources.** A `FROM` pattern reads the loaded CloudTrail events when it matches the data
+//!   stream `logs-aws.cloudtrail-default`, one of its backing indices or Filebeat's
+//!   `filebeat-<version>` (`logs-aws.cloudtrail*`, `logs-*`, `*`, `filebeat-*`); `-pattern`
+//!   exclusions apply. Other patterns (`logs-endpoint.events.process-*`, `.alerts-security.*`,
+//!   remote `cluster:index`, `::failures`) read nothing and give a plan warning; when no pattern
+//!   reads CloudTrail the plan fails with `esql::not_runnable`. With such a foreign source, a
+//!   column that is not a CloudTrail field is a null `keyword` column with a warning (its index
+//!   would have defined it); without one it is `Unknown column [x]`.
+//! - **Columns.** Every field of the ECS view ([`trailhound_event::ecs::field_names`]) with its
+//!   mapping type, sorted by name as Elasticsearch lists a mapping, then the `METADATA` fields in
+//!   the order written: `_id` = `eventID`, `_index` = `.ds-logs-aws.cloudtrail-default-<yyyy.MM.dd
+//!   of the event>-000001`, `_version` = 1, `_ignored` = null. The `aws.cloudtrail.flattened.*`
+//!   objects are `unsupported` (ES|QL cannot read `flattened` fields: they are null, and using
+//!   one in an expression is an error; their sub-fields are unknown columns). `event.ingested`
+//!   is mapped but never set on raw CloudTrail: a null `date` column with a note.
+//! - **Field values.** Values are converted to the column type; unconvertible values are
+//!   skipped (`ignore_malformed`). Multi-values come in doc-values order: `keyword` and `ip`
+//!   sorted and de-duplicated, numbers, dates and booleans sorted ("ES|QL multivalued fields":
+//!   "Some field types, like keyword, remove duplicate values on write"). `ignore_above` is not
+//!   modelled (Elasticsearch loads such values from `_source` anyway).
+//! - **Prefilter.** [`Plan::prefilter`] is a necessary condition built from the `WHERE` clauses
+//!   before the first `STATS`, `LIMIT` or `MV_EXPAND` that compare *unmodified source columns*
+//!   with constants: `==`/`IN`/`LIKE`/literal-prefix `RLIKE`/`STARTS_WITH` on keyword fields
+//!   become the IR's any-value text tests (an ES|QL `true` needs a single value equal to the
+//!   constant, so the any-value test holds), `!=` and `NOT` become "has a value and the test
+//!   fails", anything else on a field becomes `Exists(field)`, and everything else `true`.
+//!   Conditions with `NOW()` are never pushed (replay changes `NOW()` per window).
+//! - **LIMIT and SORT.** Without any `LIMIT` the result is capped at [`DEFAULT_LIMIT`] (1000);
+//!   with a `LIMIT` anywhere in the query, at [`MAX_LIMIT`] (10 000) (Elasticsearch's
+//!   `AddImplicitLimit` rule). Sort keys are evaluated where `SORT` is written and the sort runs
+//!   where its `LIMIT` (or the implicit one) is, as a bounded top-N; `WHERE`, `EVAL`, `KEEP`,
+//!   `DROP`, `RENAME`, `DISSECT`, `GROK` in between are fine (filters commute with sorting), a
+//!   `SORT` before `STATS` is dropped, and a `SORT` that only an `MV_EXPAND` separates from its
+//!   limit before any `STATS` is the error `Unbounded SORT not supported yet [..] please add a
+//!   LIMIT`. Ties keep input order. A `LIMIT` with no aggregation or sort before it stops
+//!   reading input once full ([`Executor::is_saturated`]).
+//! - **STATS.** Groups are kept in a hash map bounded by [`ExecOptions::group_limit`] (default
+//!   1 000 000); rows of new groups beyond it are refused and counted in a warning. Groups are
+//!   output in first-seen order. `COUNT_DISTINCT`, `MEDIAN`, `PERCENTILE` and
+//!   `MEDIAN_ABSOLUTE_DEVIATION` are exact (Elasticsearch: HyperLogLog++ above 3000 values,
+//!   t-digest); `VALUES` is sorted (unspecified in Elasticsearch); `SUM` overflow is null plus
+//!   a warning; aggregates may be nested in scalar expressions (`ROUND(AVG(x), 1)`) and refer to
+//!   `BY` columns.
+//! - **Warnings.** An expression that fails (multi-value in a single-value function, overflow,
+//!   division by zero, failed conversion or date parse) is null for that row, and the table
+//!   carries `Line L:C: evaluation of [expr] failed, treating result as null. Only first 20
+//!   failures recorded. (n failures)` plus the distinct Java exception lines Elasticsearch
+//!   reports (`java.lang.IllegalArgumentException: single-value function encountered
+//!   multi-value`, `java.lang.ArithmeticException: / by zero`, ...). Events the prefilter
+//!   skips are never evaluated, so they raise no warning.
+//! - **Dates.** UTC throughout. `DATE_FORMAT`/`DATE_PARSE` take Java `DateTimeFormatter`
+//!   patterns ([`javatime`]): `mm` minutes, `MM` months, `YYYY` week-based year with ISO weeks;
+//!   `TO_DATETIME` and implicit casts use `strict_date_optional_time`. `DATE_TRUNC` of calendar
+//!   periods follows Elasticsearch's `DateTrunc` (1 day, 1 week from Monday, months, quarters,
+//!   years). `DATE_DIFF` counts whole units as `ChronoUnit.between`.
+//! - **Not supported** (planning fails naming them): `ENRICH`, `LOOKUP JOIN`, `INLINE STATS`,
+//!   `CHANGE_POINT`, `SAMPLE`, `FORK`, `SHOW INFO`, query parameters, the `:` operator and the
+//!   full-text functions (`KQL`, `MATCH`, `QSTR`, `MATCH_PHRASE`, `MULTI_MATCH`, `KNN`, `SCORE`),
+//!   `CATEGORIZE`, the four-argument `BUCKET`, spatial, vector and time-series functions,
+//!   `date_nanos`, and `METADATA _score`/`_source`/`_index_mode`.
+//! - **Rules.** [`EsqlOperatorFactory`] without replay runs the query once over every event
+//!   that passes the prefilter, at the end; with a [`Schedule`](trailhound_engine::Schedule) it
+//!   runs it like Kibana at each `T = k * interval` over the events with
+//!   `T - look-back < @timestamp <= T` and `NOW()` = `T`, skipping executions whose window holds
+//!   no event. Each row is a detection: fields = the row's columns, events = the row's event
+//!   (no `STATS`) or up to [`ExecOptions::samples_per_group`] events of its group, group = the
+//!   `BY` values, time = the row's `@timestamp` when it has a single date there, else the window
+//!   end (replay) or the latest contributing event.
+
 #![deny(missing_docs)]
 
+mod agg;
 pub mod ast;
 mod display;
 pub mod dissect;
+mod exec;
+mod expr;
+mod func;
 pub mod grok;
 pub mod grok_patterns;
+pub mod javatime;
 mod lexer;
 pub mod like_pattern;
-pub mod lucene_regex;
+/// Lucene regular expressions (shared with EQL `regex`; they live in the engine).
+pub use trailhound_engine::lucene as lucene_regex;
 pub mod onig;
+mod operator;
 mod parser;
+mod plan;
+pub mod value;
 
 #[cfg(test)]
 mod corpus_tests;
@@ -226,4 +316,8 @@ mod parser_tests;
 
 pub use ast::*;
 pub use display::quote_string;
+pub use exec::{ExecOptions, Executor, Table, run_query};
+pub use operator::EsqlOperatorFactory;
 pub use parser::{MAX_DEPTH, MAX_NESTING, parse};
+pub use plan::{DEFAULT_LIMIT, MAX_LIMIT, Plan, PlanContext};
+pub use value::{EsqlType, EsqlValue};

@@ -15,7 +15,8 @@
 use regex::Regex;
 
 /// The error Elasticsearch raises for a bad escape.
-pub const INVALID_ESCAPE: &str = "Invalid sequence - escape character is not followed by special wildcard char";
+pub const INVALID_ESCAPE: &str =
+    "Invalid sequence - escape character is not followed by special wildcard char";
 
 /// A compiled `LIKE` pattern.
 #[derive(Clone, Debug)]
@@ -33,7 +34,9 @@ impl LikePattern {
                 '*' => re.push_str(".*"),
                 '?' => re.push('.'),
                 '\\' => match chars.next() {
-                    Some(e @ ('*' | '?' | '\\')) => re.push_str(&regex::escape(e.encode_utf8(&mut [0u8; 4]))),
+                    Some(e @ ('*' | '?' | '\\')) => {
+                        re.push_str(&regex::escape(e.encode_utf8(&mut [0u8; 4])))
+                    }
                     _ => return Err(INVALID_ESCAPE.to_string()),
                 },
                 c => re.push_str(&regex::escape(c.encode_utf8(&mut [0u8; 4]))),
@@ -70,7 +73,11 @@ mod tests {
             ("", "", true),
             ("", "x", false),
             ("100%", "100%", true),
-            ("%/document/orchestration/%", "/var/lib/amazon/ssm/document/orchestration/abc/x", false), // % is literal
+            (
+                "%/document/orchestration/%",
+                "/var/lib/amazon/ssm/document/orchestration/abc/x",
+                false,
+            ), // % is literal
             ("a_b", "axb", false),
             ("a\\*b", "a*b", true),
             ("a\\*b", "axb", false),
@@ -78,11 +85,19 @@ mod tests {
             ("a\\\\b", "a\\b", true),
             ("*\n*", "x\ny", true),
             ("Deprecated - *", "Deprecated - Old rule", true),
-            ("*static/js/*.js*", "{key=site/static/js/main.abc.js, x=y}", true),
+            (
+                "*static/js/*.js*",
+                "{key=site/static/js/main.abc.js, x=y}",
+                true,
+            ),
             ("a.b", "axb", false),
         ];
         for (p, v, want) in cases {
-            assert_eq!(LikePattern::new(p).unwrap().is_match(v), *want, "{p:?} on {v:?}");
+            assert_eq!(
+                LikePattern::new(p).unwrap().is_match(v),
+                *want,
+                "{p:?} on {v:?}"
+            );
         }
     }
 

@@ -39,15 +39,27 @@ pub struct Translated {
 }
 
 fn unsupported<T>(what: &str, offset: usize) -> Result<T, Unsupported> {
-    Err(Unsupported { what: what.to_string(), offset })
+    Err(Unsupported {
+        what: what.to_string(),
+        offset,
+    })
 }
 
 /// Translates an Oniguruma (Ruby syntax) expression.
 pub fn translate(src: &str) -> Result<Translated, Unsupported> {
     let chars: Vec<(usize, char)> = src.char_indices().collect();
-    let mut t = Translator { chars, i: 0, out: String::from("(?m)"), names: Vec::new(), can_repeat: false };
+    let mut t = Translator {
+        chars,
+        i: 0,
+        out: String::from("(?m)"),
+        names: Vec::new(),
+        can_repeat: false,
+    };
     t.run()?;
-    Ok(Translated { regex: t.out, names: t.names })
+    Ok(Translated {
+        regex: t.out,
+        names: t.names,
+    })
 }
 
 struct Translator {
@@ -69,7 +81,10 @@ impl Translator {
     }
 
     fn offset(&self) -> usize {
-        self.chars.get(self.i).map_or_else(|| self.chars.last().map_or(0, |&(o, c)| o + c.len_utf8()), |&(o, _)| o)
+        self.chars.get(self.i).map_or_else(
+            || self.chars.last().map_or(0, |&(o, c)| o + c.len_utf8()),
+            |&(o, _)| o,
+        )
     }
 
     fn starts_with(&self, s: &str) -> bool {
@@ -152,7 +167,10 @@ impl Translator {
         }
         self.can_repeat = false;
         if matches!(self.peek(0), Some('*' | '+' | '?' | '{')) && self.interval_or_quant() {
-            return unsupported("a repeated quantifier (wrap the repeated part in a group)", self.offset());
+            return unsupported(
+                "a repeated quantifier (wrap the repeated part in a group)",
+                self.offset(),
+            );
         }
         Ok(())
     }
@@ -296,7 +314,9 @@ impl Translator {
         };
         self.i += 2;
         let out = match c {
-            'd' | 'D' | 'w' | 'W' | 's' | 'S' | 't' | 'n' | 'r' | 'f' | 'v' | 'a' => format!("\\{c}"),
+            'd' | 'D' | 'w' | 'W' | 's' | 'S' | 't' | 'n' | 'r' | 'f' | 'v' | 'a' => {
+                format!("\\{c}")
+            }
             'b' | 'B' | 'A' | 'z' if !in_class => format!("\\{c}"),
             'b' if in_class => "\\x{8}".to_string(),
             'h' => {
@@ -416,7 +436,11 @@ impl Translator {
                 }
                 c => {
                     self.i += 1;
-                    if c == ']' { out.push_str("\\]") } else { out.push(c) }
+                    if c == ']' {
+                        out.push_str("\\]")
+                    } else {
+                        out.push(c)
+                    }
                 }
             }
             first = false;
@@ -432,7 +456,11 @@ mod tests {
     fn translations() {
         let cases = [
             ("a(?<x.y>b)c", "(?m)a(?<g0>b)c", vec!["x.y"]),
-            ("(?<NUMBER:num:int>\\d+)", "(?m)(?<g0>\\d+)", vec!["NUMBER:num:int"]),
+            (
+                "(?<NUMBER:num:int>\\d+)",
+                "(?m)(?<g0>\\d+)",
+                vec!["NUMBER:num:int"],
+            ),
             ("(a|b)", "(?m)(?:a|b)", vec![]),
             ("[^,}\\]]+", "(?m)[^,}\\x{5D}]+", vec![]),
             ("\\h{2}", "(?m)[0-9a-fA-F]{2}", vec![]),

@@ -13,7 +13,14 @@ pub const MAX_NESTING: usize = 32;
 
 /// Parses one ES|QL query.
 pub fn parse(src: &str) -> Result<Query, Diagnostic> {
-    let mut p = Parser { lx: Lexer::new(src), src, pos: 0, last_end: 0, nesting: 0, fork_depth: 0 };
+    let mut p = Parser {
+        lx: Lexer::new(src),
+        src,
+        pos: 0,
+        last_end: 0,
+        nesting: 0,
+        fork_depth: 0,
+    };
     p.query()
 }
 
@@ -75,8 +82,14 @@ fn single_equals(span: Span) -> Diagnostic {
 }
 
 fn unsupported_command(name: &str, span: Span) -> Diagnostic {
-    Diagnostic::new("esql::unsupported_command", format!("unsupported command [{}]", name.to_ascii_uppercase()), span)
-        .with_help(format!("supported processing commands: {PROCESSING_COMMANDS}"))
+    Diagnostic::new(
+        "esql::unsupported_command",
+        format!("unsupported command [{}]", name.to_ascii_uppercase()),
+        span,
+    )
+    .with_help(format!(
+        "supported processing commands: {PROCESSING_COMMANDS}"
+    ))
 }
 
 impl<'a> Parser<'a> {
@@ -178,7 +191,15 @@ impl<'a> Parser<'a> {
     fn binary(&self, op: BinaryOp, l: E, r: E) -> R<E> {
         let span = l.e.span().to(r.e.span());
         let d = l.d.max(r.d) + 1;
-        self.node(Expr::Binary { op, left: Box::new(l.e), right: Box::new(r.e), span }, d)
+        self.node(
+            Expr::Binary {
+                op,
+                left: Box::new(l.e),
+                right: Box::new(r.e),
+                span,
+            },
+            d,
+        )
     }
 
     // ----- query structure --------------------------------------------------------------------
@@ -186,8 +207,10 @@ impl<'a> Parser<'a> {
     fn query(&mut self) -> R<Query> {
         let start = self.trivia_pos()?;
         if start >= self.src.len() {
-            return Err(Diagnostic::new("esql::syntax", "empty query", Span::at(start))
-                .with_help("start with FROM, ROW or SHOW INFO"));
+            return Err(
+                Diagnostic::new("esql::syntax", "empty query", Span::at(start))
+                    .with_help("start with FROM, ROW or SHOW INFO"),
+            );
         }
         let source = self.source_command()?;
         let mut commands = Vec::new();
@@ -202,7 +225,11 @@ impl<'a> Parser<'a> {
                 _ => return Err(self.unexpected(&t, "{<EOF>, '|'}")),
             }
         }
-        Ok(Query { source, commands, span: Span::new(start, self.last_end) })
+        Ok(Query {
+            source,
+            commands,
+            span: Span::new(start, self.last_end),
+        })
     }
 
     fn source_command(&mut self) -> R<SourceCommand> {
@@ -216,7 +243,10 @@ impl<'a> Parser<'a> {
             "row" => {
                 let fields = self.fields()?;
                 self.command_end()?;
-                Ok(SourceCommand::Row { fields, span: self.span_from(start) })
+                Ok(SourceCommand::Row {
+                    fields,
+                    span: self.span_from(start),
+                })
             }
             "show" => {
                 let t = self.bump()?;
@@ -225,7 +255,9 @@ impl<'a> Parser<'a> {
                     _ => return Err(self.unexpected(&t, "'info'")),
                 }
                 self.command_end()?;
-                Ok(SourceCommand::ShowInfo { span: self.span_from(start) })
+                Ok(SourceCommand::ShowInfo {
+                    span: self.span_from(start),
+                })
             }
             w if UNSUPPORTED_COMMANDS.contains(&w) => Err(unsupported_command(&word, wspan)),
             w if is_processing_command(w) => Err(Diagnostic::new(
@@ -235,9 +267,17 @@ impl<'a> Parser<'a> {
             )
             .with_help("a query starts with FROM, e.g. `FROM logs-* | WHERE ...`")),
             _ => {
-                let span = if wspan.start == wspan.end { Span::new(start, start + 1) } else { wspan };
+                let span = if wspan.start == wspan.end {
+                    Span::new(start, start + 1)
+                } else {
+                    wspan
+                };
                 let shown = if word.is_empty() {
-                    self.src[start..].chars().next().map(String::from).unwrap_or_default()
+                    self.src[start..]
+                        .chars()
+                        .next()
+                        .map(String::from)
+                        .unwrap_or_default()
                 } else {
                     word
                 };
@@ -259,11 +299,17 @@ impl<'a> Parser<'a> {
         let cmd = match lower.as_str() {
             "where" => {
                 let c = self.bool_expr()?;
-                ProcessingCommand::Where { condition: c.e, span: self.span_from(start) }
+                ProcessingCommand::Where {
+                    condition: c.e,
+                    span: self.span_from(start),
+                }
             }
             "eval" => {
                 let fields = self.fields()?;
-                ProcessingCommand::Eval { fields, span: self.span_from(start) }
+                ProcessingCommand::Eval {
+                    fields,
+                    span: self.span_from(start),
+                }
             }
             "stats" => ProcessingCommand::Stats(self.stats_body(start)?),
             "inlinestats" => ProcessingCommand::InlineStats(self.stats_body(start)?),
@@ -297,7 +343,10 @@ impl<'a> Parser<'a> {
             "grok" => self.grok(start)?,
             "mv_expand" => {
                 let field = self.pattern_name()?;
-                ProcessingCommand::MvExpand { field, span: self.span_from(start) }
+                ProcessingCommand::MvExpand {
+                    field,
+                    span: self.span_from(start),
+                }
             }
             "enrich" => self.enrich(start)?,
             "lookup" => {
@@ -319,10 +368,18 @@ impl<'a> Parser<'a> {
                     Tok::Int(ref text) => int_literal(text, false, t.span)?,
                     _ => return Err(self.unexpected(&t, "a probability between 0 and 1")),
                 };
-                ProcessingCommand::Sample { probability: Literal { value, span: t.span }, span: self.span_from(start) }
+                ProcessingCommand::Sample {
+                    probability: Literal {
+                        value,
+                        span: t.span,
+                    },
+                    span: self.span_from(start),
+                }
             }
             "fork" => self.fork(start)?,
-            w if UNSUPPORTED_COMMANDS.contains(&w) => return Err(unsupported_command(&word, wspan)),
+            w if UNSUPPORTED_COMMANDS.contains(&w) => {
+                return Err(unsupported_command(&word, wspan));
+            }
             "from" | "row" | "show" => {
                 return Err(Diagnostic::new(
                     "esql::syntax",
@@ -332,10 +389,17 @@ impl<'a> Parser<'a> {
                 .with_help("source commands (FROM, ROW, SHOW) can only start a query"));
             }
             _ => {
-                let span =
-                    if wspan.start == wspan.end { Span::new(start, (start + 1).min(self.src.len())) } else { wspan };
+                let span = if wspan.start == wspan.end {
+                    Span::new(start, (start + 1).min(self.src.len()))
+                } else {
+                    wspan
+                };
                 let shown = if word.is_empty() {
-                    self.src[start..].chars().next().map(String::from).unwrap_or_else(|| "<EOF>".into())
+                    self.src[start..]
+                        .chars()
+                        .next()
+                        .map(String::from)
+                        .unwrap_or_else(|| "<EOF>".into())
                 } else {
                     word
                 };
@@ -397,11 +461,16 @@ impl<'a> Parser<'a> {
                                         format!("unsupported metadata field [{name}]"),
                                         s,
                                     )
-                                    .with_help(format!("known metadata fields: {}", METADATA_FIELDS.join(", "))));
+                                    .with_help(format!(
+                                        "known metadata fields: {}",
+                                        METADATA_FIELDS.join(", ")
+                                    )));
                                 }
                                 metadata.push(Name { name, span: s });
                             }
-                            other => return Err(src_unexpected(&other, s, "a metadata field name")),
+                            other => {
+                                return Err(src_unexpected(&other, s, "a metadata field name"));
+                            }
                         }
                         if self.src_peek()?.0 != SrcTok::Comma {
                             break;
@@ -418,13 +487,23 @@ impl<'a> Parser<'a> {
         if !matches!(t, SrcTok::Pipe | SrcTok::Eof) {
             return Err(src_unexpected(&t, s, "{',', '|', <EOF>}"));
         }
-        Ok(FromCommand { indices, metadata, span: self.span_from(start) })
+        Ok(FromCommand {
+            indices,
+            metadata,
+            span: self.span_from(start),
+        })
     }
 
     fn index_pattern(&mut self) -> R<IndexPattern> {
         let (t, s) = self.src_bump()?;
         match t {
-            SrcTok::Quoted(v) => Ok(IndexPattern { cluster: None, index: v, selector: None, quoted: true, span: s }),
+            SrcTok::Quoted(v) => Ok(IndexPattern {
+                cluster: None,
+                index: v,
+                selector: None,
+                quoted: true,
+                span: s,
+            }),
             SrcTok::Unquoted(first) => {
                 let mut cluster = None;
                 let mut index = first;
@@ -450,10 +529,22 @@ impl<'a> Parser<'a> {
                             selector = Some(sel);
                             end = s3.end;
                         }
-                        other => return Err(src_unexpected(&other, s3, "a selector such as 'failures'")),
+                        other => {
+                            return Err(src_unexpected(
+                                &other,
+                                s3,
+                                "a selector such as 'failures'",
+                            ));
+                        }
                     }
                 }
-                Ok(IndexPattern { cluster, index, selector, quoted: false, span: Span::new(s.start, end) })
+                Ok(IndexPattern {
+                    cluster,
+                    index,
+                    selector,
+                    quoted: false,
+                    span: Span::new(s.start, end),
+                })
             }
             other => Err(src_unexpected(&other, s, "an index pattern")),
         }
@@ -477,17 +568,27 @@ impl<'a> Parser<'a> {
             && self.eat(&Tok::Assign)?
         {
             let v = self.bool_expr()?;
-            return Ok(Field { name: Some(name), expr: v.e, span: self.span_from(start) });
+            return Ok(Field {
+                name: Some(name),
+                expr: v.e,
+                span: self.span_from(start),
+            });
         }
         (self.pos, self.last_end) = saved;
         let v = self.bool_expr()?;
-        Ok(Field { name: None, expr: v.e, span: self.span_from(start) })
+        Ok(Field {
+            name: None,
+            expr: v.e,
+            span: self.span_from(start),
+        })
     }
 
     /// Parses `ident (. ident)*` if the next token is an identifier; otherwise consumes nothing.
     fn try_qualified_name(&mut self) -> R<Option<QualifiedName>> {
         let t = self.peek()?;
-        let Some(first) = ident_of(&t) else { return Ok(None) };
+        let Some(first) = ident_of(&t) else {
+            return Ok(None);
+        };
         self.bump()?;
         let mut parts = vec![first];
         loop {
@@ -515,21 +616,38 @@ impl<'a> Parser<'a> {
     fn stats_body(&mut self, start: usize) -> R<StatsCommand> {
         let mut aggregates = Vec::new();
         let t = self.peek()?;
-        let stop =
-            |t: &Tok, fork: bool| matches!(t, Tok::Pipe | Tok::Eof | Tok::Kw(Kw::By)) || (fork && *t == Tok::RParen);
+        let stop = |t: &Tok, fork: bool| {
+            matches!(t, Tok::Pipe | Tok::Eof | Tok::Kw(Kw::By)) || (fork && *t == Tok::RParen)
+        };
         if !stop(&t.tok, self.fork_depth > 0) {
             loop {
                 let item_start = self.trivia_pos()?;
                 let field = self.field()?;
-                let filter = if self.eat_kw(Kw::Where)? { Some(self.bool_expr()?.e) } else { None };
-                aggregates.push(AggField { field, filter, span: self.span_from(item_start) });
+                let filter = if self.eat_kw(Kw::Where)? {
+                    Some(self.bool_expr()?.e)
+                } else {
+                    None
+                };
+                aggregates.push(AggField {
+                    field,
+                    filter,
+                    span: self.span_from(item_start),
+                });
                 if !self.eat(&Tok::Comma)? {
                     break;
                 }
             }
         }
-        let groups = if self.eat_kw(Kw::By)? { self.fields()? } else { Vec::new() };
-        Ok(StatsCommand { aggregates, groups, span: self.span_from(start) })
+        let groups = if self.eat_kw(Kw::By)? {
+            self.fields()?
+        } else {
+            Vec::new()
+        };
+        Ok(StatsCommand {
+            aggregates,
+            groups,
+            span: self.span_from(start),
+        })
     }
 
     fn sort(&mut self, start: usize) -> R<ProcessingCommand> {
@@ -556,29 +674,50 @@ impl<'a> Parser<'a> {
             } else {
                 None
             };
-            keys.push(SortKey { expr, order, nulls, span: self.span_from(k_start) });
+            keys.push(SortKey {
+                expr,
+                order,
+                nulls,
+                span: self.span_from(k_start),
+            });
             if !self.eat(&Tok::Comma)? {
                 break;
             }
         }
-        Ok(ProcessingCommand::Sort { keys, span: self.span_from(start) })
+        Ok(ProcessingCommand::Sort {
+            keys,
+            span: self.span_from(start),
+        })
     }
 
     fn limit(&mut self, start: usize) -> R<ProcessingCommand> {
         let t = self.bump()?;
-        let (negative, t) = if t.tok == Tok::Minus { (true, self.bump()?) } else { (false, t) };
+        let (negative, t) = if t.tok == Tok::Minus {
+            (true, self.bump()?)
+        } else {
+            (false, t)
+        };
         let count = match t.tok {
-            Tok::Int(ref text) if !negative => match text.parse::<u32>().ok().filter(|v| i32::try_from(*v).is_ok()) {
+            Tok::Int(ref text) if !negative => match text
+                .parse::<u32>()
+                .ok()
+                .filter(|v| i32::try_from(*v).is_ok())
+            {
                 Some(v) => LimitCount::Value(v),
                 None => {
                     return Err(Diagnostic::new(
                         "esql::syntax",
-                        format!("value of [limit {text}] must be a non-negative integer no larger than 2147483647"),
+                        format!(
+                            "value of [limit {text}] must be a non-negative integer no larger than 2147483647"
+                        ),
                         t.span,
                     ));
                 }
             },
-            Tok::Param(ref name) if !negative => LimitCount::Param(Param { name: name.clone(), span: t.span }),
+            Tok::Param(ref name) if !negative => LimitCount::Param(Param {
+                name: name.clone(),
+                span: t.span,
+            }),
             Tok::Int(ref text) => {
                 return Err(Diagnostic::new(
                     "esql::syntax",
@@ -588,7 +727,10 @@ impl<'a> Parser<'a> {
             }
             _ => return Err(self.unexpected(&t, "an integer row count")),
         };
-        Ok(ProcessingCommand::Limit { count, span: self.span_from(start) })
+        Ok(ProcessingCommand::Limit {
+            count,
+            span: self.span_from(start),
+        })
     }
 
     fn string_lit(&mut self, expecting: &str) -> R<StringLit> {
@@ -596,7 +738,10 @@ impl<'a> Parser<'a> {
         match t.tok {
             Tok::Str(value) => {
                 self.bump()?;
-                Ok(StringLit { value, span: t.span })
+                Ok(StringLit {
+                    value,
+                    span: t.span,
+                })
             }
             _ => Err(self.unexpected(&t, expecting)),
         }
@@ -617,21 +762,30 @@ impl<'a> Parser<'a> {
             first = false;
             self.bump()?;
             if !name.eq_ignore_ascii_case("append_separator") {
-                return Err(Diagnostic::new("esql::syntax", format!("Invalid option for dissect: [{name}]"), t.span)
-                    .with_help("the only DISSECT option is APPEND_SEPARATOR=\"...\""));
+                return Err(Diagnostic::new(
+                    "esql::syntax",
+                    format!("Invalid option for dissect: [{name}]"),
+                    t.span,
+                )
+                .with_help("the only DISSECT option is APPEND_SEPARATOR=\"...\""));
             }
             self.expect(Tok::Assign, "'='")?;
             let v = self.peek()?;
             match v.tok {
                 Tok::Str(value) => {
                     self.bump()?;
-                    append_separator = Some(StringLit { value, span: v.span });
+                    append_separator = Some(StringLit {
+                        value,
+                        span: v.span,
+                    });
                 }
                 _ => {
                     let shown = self.src.get(v.span.range()).unwrap_or("").to_string();
                     return Err(Diagnostic::new(
                         "esql::syntax",
-                        format!("Invalid value for dissect append_separator: expected a string, but was [{shown}]"),
+                        format!(
+                            "Invalid value for dissect append_separator: expected a string, but was [{shown}]"
+                        ),
                         v.span,
                     ));
                 }
@@ -660,7 +814,12 @@ impl<'a> Parser<'a> {
                 .with_help(e.message));
             }
         }
-        Ok(ProcessingCommand::Dissect { input, pattern, append_separator, span: self.span_from(start) })
+        Ok(ProcessingCommand::Dissect {
+            input,
+            pattern,
+            append_separator,
+            span: self.span_from(start),
+        })
     }
 
     fn grok(&mut self, start: usize) -> R<ProcessingCommand> {
@@ -674,7 +833,11 @@ impl<'a> Parser<'a> {
                 return Err(e.to_diagnostic(&p.value, p.span));
             }
         }
-        Ok(ProcessingCommand::Grok { input, patterns, span: self.span_from(start) })
+        Ok(ProcessingCommand::Grok {
+            input,
+            patterns,
+            span: self.span_from(start),
+        })
     }
 
     fn fork(&mut self, start: usize) -> R<ProcessingCommand> {
@@ -682,7 +845,11 @@ impl<'a> Parser<'a> {
         while self.at(&Tok::LParen)? {
             let open = self.bump()?;
             if self.fork_depth >= 8 {
-                return Err(Diagnostic::new("esql::too_deep", "FORK nested too deeply", open.span));
+                return Err(Diagnostic::new(
+                    "esql::too_deep",
+                    "FORK nested too deeply",
+                    open.span,
+                ));
             }
             self.fork_depth += 1;
             let mut cmds = vec![self.processing_command()?];
@@ -697,7 +864,10 @@ impl<'a> Parser<'a> {
             let t = self.peek()?;
             return Err(self.unexpected(&t, "'(' starting a FORK branch"));
         }
-        Ok(ProcessingCommand::Fork { branches, span: self.span_from(start) })
+        Ok(ProcessingCommand::Fork {
+            branches,
+            span: self.span_from(start),
+        })
     }
 
     // ----- field-pattern commands ---------------------------------------------------------------
@@ -746,7 +916,10 @@ impl<'a> Parser<'a> {
             }
             self.pat_bump()?;
         }
-        Ok(NamePattern { parts, span: span.unwrap_or_default() })
+        Ok(NamePattern {
+            parts,
+            span: span.unwrap_or_default(),
+        })
     }
 
     fn name_patterns(&mut self) -> R<Vec<NamePattern>> {
@@ -774,10 +947,16 @@ impl<'a> Parser<'a> {
         let mut parts = Vec::new();
         for part in &p.parts {
             match part.segments.as_slice() {
-                [PatternSegment::Unquoted(n)] if !n.contains('*') => {
-                    parts.push(Ident { name: n.clone(), quoted: false, span: p.span })
-                }
-                [PatternSegment::Quoted(n)] => parts.push(Ident { name: n.clone(), quoted: true, span: p.span }),
+                [PatternSegment::Unquoted(n)] if !n.contains('*') => parts.push(Ident {
+                    name: n.clone(),
+                    quoted: false,
+                    span: p.span,
+                }),
+                [PatternSegment::Quoted(n)] => parts.push(Ident {
+                    name: n.clone(),
+                    quoted: true,
+                    span: p.span,
+                }),
                 _ => {
                     return Err(Diagnostic::new(
                         "esql::syntax",
@@ -787,7 +966,10 @@ impl<'a> Parser<'a> {
                 }
             }
         }
-        Ok(QualifiedName { parts, span: p.span })
+        Ok(QualifiedName {
+            parts,
+            span: p.span,
+        })
     }
 
     fn rename(&mut self, start: usize) -> R<ProcessingCommand> {
@@ -819,14 +1001,22 @@ impl<'a> Parser<'a> {
                     span,
                 ));
             }
-            clauses.push(RenameClause { old, new, form, span });
+            clauses.push(RenameClause {
+                old,
+                new,
+                form,
+                span,
+            });
             if self.pat_peek()?.0 != PatTok::Comma {
                 break;
             }
             self.pat_bump()?;
         }
         self.pat_command_end()?;
-        Ok(ProcessingCommand::Rename { clauses, span: self.span_from(start) })
+        Ok(ProcessingCommand::Rename {
+            clauses,
+            span: self.span_from(start),
+        })
     }
 
     fn enrich(&mut self, start: usize) -> R<ProcessingCommand> {
@@ -835,8 +1025,20 @@ impl<'a> Parser<'a> {
             Some('"') => {
                 let t = self.lx.string(at)?;
                 match t.tok {
-                    Tok::Str(v) => (Name { name: v, span: t.span }, true),
-                    _ => return Err(Diagnostic::new("esql::syntax", "expected a policy name", t.span)),
+                    Tok::Str(v) => (
+                        Name {
+                            name: v,
+                            span: t.span,
+                        },
+                        true,
+                    ),
+                    _ => {
+                        return Err(Diagnostic::new(
+                            "esql::syntax",
+                            "expected a policy name",
+                            t.span,
+                        ));
+                    }
                 }
             }
             Some('[') => {
@@ -849,7 +1051,11 @@ impl<'a> Parser<'a> {
             _ => {
                 let (name, span) = self.lx.policy_name(at);
                 if name.is_empty() {
-                    return Err(Diagnostic::new("esql::syntax", "missing enrich policy name", Span::new(at, at)));
+                    return Err(Diagnostic::new(
+                        "esql::syntax",
+                        "missing enrich policy name",
+                        Span::new(at, at),
+                    ));
                 }
                 (Name { name, span }, false)
             }
@@ -870,9 +1076,17 @@ impl<'a> Parser<'a> {
                 let item = if self.pat_peek()?.0 == PatTok::Assign {
                     self.pat_bump()?;
                     let field = self.name_pattern()?;
-                    EnrichWith { span: first.span.to(field.span), new_name: Some(first), field }
+                    EnrichWith {
+                        span: first.span.to(field.span),
+                        new_name: Some(first),
+                        field,
+                    }
                 } else {
-                    EnrichWith { span: first.span, new_name: None, field: first }
+                    EnrichWith {
+                        span: first.span,
+                        new_name: None,
+                        field: first,
+                    }
                 };
                 with.push(item);
                 if self.pat_peek()?.0 != PatTok::Comma {
@@ -882,7 +1096,13 @@ impl<'a> Parser<'a> {
             }
         }
         self.pat_command_end()?;
-        Ok(ProcessingCommand::Enrich(EnrichCommand { policy, policy_quoted, on, with, span: self.span_from(start) }))
+        Ok(ProcessingCommand::Enrich(EnrichCommand {
+            policy,
+            policy_quoted,
+            on,
+            with,
+            span: self.span_from(start),
+        }))
     }
 
     fn lookup_join(&mut self, start: usize) -> R<ProcessingCommand> {
@@ -896,7 +1116,11 @@ impl<'a> Parser<'a> {
         while self.eat(&Tok::Comma)? {
             on.push(self.value_expr()?.e);
         }
-        Ok(ProcessingCommand::LookupJoin { index, on, span: self.span_from(start) })
+        Ok(ProcessingCommand::LookupJoin {
+            index,
+            on,
+            span: self.span_from(start),
+        })
     }
 
     fn change_point(&mut self, start: usize) -> R<ProcessingCommand> {
@@ -919,7 +1143,12 @@ impl<'a> Parser<'a> {
             None
         };
         self.pat_command_end()?;
-        Ok(ProcessingCommand::ChangePoint { value, key, output, span: self.span_from(start) })
+        Ok(ProcessingCommand::ChangePoint {
+            value,
+            key,
+            output,
+            span: self.span_from(start),
+        })
     }
 
     // ----- expressions --------------------------------------------------------------------------
@@ -960,7 +1189,13 @@ impl<'a> Parser<'a> {
             self.leave();
             let inner = inner?;
             let span = t.span.to(inner.e.span());
-            return self.node(Expr::Not { operand: Box::new(inner.e), span }, inner.d + 1);
+            return self.node(
+                Expr::Not {
+                    operand: Box::new(inner.e),
+                    span,
+                },
+                inner.d + 1,
+            );
         }
         self.predicate()
     }
@@ -990,7 +1225,14 @@ impl<'a> Parser<'a> {
                 let negated = self.eat_kw(Kw::Not)?;
                 let n = self.expect(Tok::Kw(Kw::Null), "'null'")?;
                 let span = v.e.span().to(n.span);
-                self.node(Expr::IsNull { expr: Box::new(v.e), negated, span }, v.d + 1)
+                self.node(
+                    Expr::IsNull {
+                        expr: Box::new(v.e),
+                        negated,
+                        span,
+                    },
+                    v.d + 1,
+                )
             }
             _ => Ok(v),
         }
@@ -1011,12 +1253,24 @@ impl<'a> Parser<'a> {
         }
         let close = self.expect(Tok::RParen, "{',', ')'}")?;
         let span = v.e.span().to(close.span);
-        self.node(Expr::In { expr: Box::new(v.e), list, negated, span }, d + 1)
+        self.node(
+            Expr::In {
+                expr: Box::new(v.e),
+                list,
+                negated,
+                span,
+            },
+            d + 1,
+        )
     }
 
     fn like(&mut self, v: E, kind: LikeKind, negated: bool) -> R<E> {
         self.bump()?; // LIKE / RLIKE
-        let what = if kind == LikeKind::Like { "a LIKE pattern string" } else { "an RLIKE pattern string" };
+        let what = if kind == LikeKind::Like {
+            "a LIKE pattern string"
+        } else {
+            "an RLIKE pattern string"
+        };
         let (patterns, list, end) = if self.eat(&Tok::LParen)? {
             let mut ps = vec![self.pattern_string(what)?];
             while self.eat(&Tok::Comma)? {
@@ -1031,19 +1285,29 @@ impl<'a> Parser<'a> {
         };
         for p in &patterns {
             let checked = match kind {
-                LikeKind::Like => {
-                    crate::like_pattern::LikePattern::new(&p.value).map(|_| ()).map_err(|m| ("esql::like_pattern", m))
-                }
-                LikeKind::RLike => {
-                    crate::lucene_regex::LuceneRegex::new(&p.value, false).map(|_| ()).map_err(|e| (e.code, e.message))
-                }
+                LikeKind::Like => crate::like_pattern::LikePattern::new(&p.value)
+                    .map(|_| ())
+                    .map_err(|m| ("esql::like_pattern", m)),
+                LikeKind::RLike => crate::lucene_regex::LuceneRegex::new(&p.value, false)
+                    .map(|_| ())
+                    .map_err(|e| (e.code, e.message)),
             };
             if let Err((code, message)) = checked {
                 return Err(Diagnostic::new(code, message, p.span));
             }
         }
         let span = v.e.span().to(end);
-        self.node(Expr::Like { kind, expr: Box::new(v.e), patterns, list, negated, span }, v.d + 1)
+        self.node(
+            Expr::Like {
+                kind,
+                expr: Box::new(v.e),
+                patterns,
+                list,
+                negated,
+                span,
+            },
+            v.d + 1,
+        )
     }
 
     fn pattern_string(&mut self, what: &str) -> R<StringLit> {
@@ -1082,7 +1346,15 @@ impl<'a> Parser<'a> {
         };
         let query = self.constant()?;
         let span = field.span.to(query.span);
-        self.node(Expr::Match(Box::new(MatchExpr { field, ty, query, span })), 2)
+        self.node(
+            Expr::Match(Box::new(MatchExpr {
+                field,
+                ty,
+                query,
+                span,
+            })),
+            2,
+        )
     }
 
     /// valueExpression: operatorExpression [comparison operatorExpression].
@@ -1102,7 +1374,10 @@ impl<'a> Parser<'a> {
         self.bump()?;
         let r = self.additive()?;
         let next = self.peek()?;
-        if matches!(next.tok, Tok::Eq | Tok::Neq | Tok::Lt | Tok::Lte | Tok::Gt | Tok::Gte) {
+        if matches!(
+            next.tok,
+            Tok::Eq | Tok::Neq | Tok::Lt | Tok::Lte | Tok::Gt | Tok::Gte
+        ) {
             return Err(self
                 .unexpected(&next, "{<EOF>, '|', 'and', 'or'}")
                 .with_help("comparisons cannot be chained; combine them with AND"));
@@ -1155,14 +1430,24 @@ impl<'a> Parser<'a> {
         let next = self.peek()?;
         if matches!(next.tok, Tok::Int(_) | Tok::Decimal(_)) {
             let lit = self.number_literal(Some(op == UnaryOp::Neg), t.span.start)?;
-            return self.postfix_from(E { e: Expr::Literal(lit), d: 1 });
+            return self.postfix_from(E {
+                e: Expr::Literal(lit),
+                d: 1,
+            });
         }
         self.enter(t.span)?;
         let inner = self.unary();
         self.leave();
         let inner = inner?;
         let span = t.span.to(inner.e.span());
-        self.node(Expr::Unary { op, operand: Box::new(inner.e), span }, inner.d + 1)
+        self.node(
+            Expr::Unary {
+                op,
+                operand: Box::new(inner.e),
+                span,
+            },
+            inner.d + 1,
+        )
     }
 
     /// primaryExpression with `::type` casts.
@@ -1182,7 +1467,14 @@ impl<'a> Parser<'a> {
                 None => return Err(self.unexpected(&t, "a data type name")),
             };
             let span = p.e.span().to(ty.span);
-            p = self.node(Expr::Cast { expr: Box::new(p.e), ty: Box::new(ty), span }, p.d + 1)?;
+            p = self.node(
+                Expr::Cast {
+                    expr: Box::new(p.e),
+                    ty: Box::new(ty),
+                    span,
+                },
+                p.d + 1,
+            )?;
         }
         Ok(p)
     }
@@ -1201,8 +1493,13 @@ impl<'a> Parser<'a> {
                             .with_help("units: millisecond(s)/ms, second(s)/sec/s, minute(s)/min/m, hour(s)/h, day(s)/d, week(s)/w, month(s)/mo, quarter(s)/q, year(s)/yr/y"));
                     };
                     self.bump()?;
-                    let amount = text.parse::<i64>().ok().and_then(|a| if neg { a.checked_neg() } else { Some(a) });
-                    let Some(amount) = amount.filter(|a| i32::try_from(*a).is_ok() || !unit.is_date_period()) else {
+                    let amount = text
+                        .parse::<i64>()
+                        .ok()
+                        .and_then(|a| if neg { a.checked_neg() } else { Some(a) });
+                    let Some(amount) =
+                        amount.filter(|a| i32::try_from(*a).is_ok() || !unit.is_date_period())
+                    else {
                         return Err(Diagnostic::new(
                             "esql::syntax",
                             format!("time span amount [{text}] is out of range"),
@@ -1228,7 +1525,10 @@ impl<'a> Parser<'a> {
             }
             _ => return Err(self.unexpected(&t, "a number")),
         };
-        Ok(Literal { value, span: Span::new(start, self.last_end) })
+        Ok(Literal {
+            value,
+            span: Span::new(start, self.last_end),
+        })
     }
 
     fn primary(&mut self) -> R<E> {
@@ -1247,7 +1547,10 @@ impl<'a> Parser<'a> {
                     let name = function_name(qn)?;
                     return self.function_call(name);
                 }
-                Ok(E { e: Expr::Field(qn), d: 1 })
+                Ok(E {
+                    e: Expr::Field(qn),
+                    d: 1,
+                })
             }
             _ => self.primary_atom(t),
         }
@@ -1311,7 +1614,15 @@ impl<'a> Parser<'a> {
         let (args, options, d) = r?;
         let close = self.expect(Tok::RParen, "{',', ')'}")?;
         let span = name.span.to(close.span);
-        self.node(Expr::Function(Box::new(FunctionCall { name, args, options, span })), d + 1)
+        self.node(
+            Expr::Function(Box::new(FunctionCall {
+                name,
+                args,
+                options,
+                span,
+            })),
+            d + 1,
+        )
     }
 
     fn function_args(&mut self) -> R<(FunctionArgs, Option<MapExpr>, usize)> {
@@ -1354,7 +1665,10 @@ impl<'a> Parser<'a> {
             }
         }
         let close = self.expect(Tok::RBrace, "{',', '}'}")?;
-        Ok(MapExpr { entries, span: open.span.to(close.span) })
+        Ok(MapExpr {
+            entries,
+            span: open.span.to(close.span),
+        })
     }
 
     /// ES|QL `constant`: null, numbers (optionally signed), time spans, booleans, strings,
@@ -1364,15 +1678,24 @@ impl<'a> Parser<'a> {
         match t.tok {
             Tok::Kw(Kw::Null) => {
                 self.bump()?;
-                Ok(Literal { value: LiteralValue::Null, span: t.span })
+                Ok(Literal {
+                    value: LiteralValue::Null,
+                    span: t.span,
+                })
             }
             Tok::Kw(Kw::True) | Tok::Kw(Kw::False) => {
                 self.bump()?;
-                Ok(Literal { value: LiteralValue::Bool(t.tok == Tok::Kw(Kw::True)), span: t.span })
+                Ok(Literal {
+                    value: LiteralValue::Bool(t.tok == Tok::Kw(Kw::True)),
+                    span: t.span,
+                })
             }
             Tok::Str(v) => {
                 self.bump()?;
-                Ok(Literal { value: LiteralValue::String(v), span: t.span })
+                Ok(Literal {
+                    value: LiteralValue::String(v),
+                    span: t.span,
+                })
             }
             Tok::Int(_) | Tok::Decimal(_) => self.number_literal(None, t.span.start),
             Tok::Minus | Tok::Plus => {
@@ -1395,7 +1718,9 @@ impl<'a> Parser<'a> {
         loop {
             let item = self.constant()?;
             let k = match item.value {
-                LiteralValue::Integer(_) | LiteralValue::UnsignedLong(_) | LiteralValue::Double(_) => 0,
+                LiteralValue::Integer(_)
+                | LiteralValue::UnsignedLong(_)
+                | LiteralValue::Double(_) => 0,
                 LiteralValue::Bool(_) => 1,
                 LiteralValue::String(_) => 2,
                 _ => 3,
@@ -1414,12 +1739,23 @@ impl<'a> Parser<'a> {
             }
         }
         let close = self.expect(Tok::RBracket, "{',', ']'}")?;
-        Ok(Literal { value: LiteralValue::Array(items), span: open.span.to(close.span) })
+        Ok(Literal {
+            value: LiteralValue::Array(items),
+            span: open.span.to(close.span),
+        })
     }
 }
 
-const METADATA_FIELDS: &[&str] =
-    &["_id", "_index", "_version", "_ignored", "_source", "_index_mode", "_score", "_tsid"];
+const METADATA_FIELDS: &[&str] = &[
+    "_id",
+    "_index",
+    "_version",
+    "_ignored",
+    "_source",
+    "_index_mode",
+    "_score",
+    "_tsid",
+];
 
 fn is_processing_command(w: &str) -> bool {
     matches!(
@@ -1449,16 +1785,31 @@ fn is_processing_command(w: &str) -> bool {
 #[inline(never)]
 fn function_name(qn: QualifiedName) -> R<Ident> {
     if qn.parts.len() != 1 {
-        return Err(Diagnostic::new("esql::syntax", format!("invalid function name [{}]", qn.name()), qn.span));
+        return Err(Diagnostic::new(
+            "esql::syntax",
+            format!("invalid function name [{}]", qn.name()),
+            qn.span,
+        ));
     }
     let span = qn.span;
-    qn.parts.into_iter().next().ok_or_else(|| Diagnostic::new("esql::syntax", "missing function name", span))
+    qn.parts
+        .into_iter()
+        .next()
+        .ok_or_else(|| Diagnostic::new("esql::syntax", "missing function name", span))
 }
 
 fn ident_of(t: &Token) -> Option<Ident> {
     match &t.tok {
-        Tok::Ident(n) => Some(Ident { name: n.clone(), quoted: false, span: t.span }),
-        Tok::QuotedIdent(n) => Some(Ident { name: n.clone(), quoted: true, span: t.span }),
+        Tok::Ident(n) => Some(Ident {
+            name: n.clone(),
+            quoted: false,
+            span: t.span,
+        }),
+        Tok::QuotedIdent(n) => Some(Ident {
+            name: n.clone(),
+            quoted: true,
+            span: t.span,
+        }),
         _ => None,
     }
 }
@@ -1474,7 +1825,11 @@ fn src_unexpected(t: &SrcTok, s: Span, expecting: &str) -> Diagnostic {
         SrcTok::Other(o) => format!("'{o}'"),
         SrcTok::Eof => "<EOF>".into(),
     };
-    Diagnostic::new("esql::syntax", format!("mismatched input {shown} expecting {expecting}"), s)
+    Diagnostic::new(
+        "esql::syntax",
+        format!("mismatched input {shown} expecting {expecting}"),
+        s,
+    )
 }
 
 fn pat_unexpected(t: &PatTok, s: Span, expecting: &str) -> Diagnostic {
@@ -1488,19 +1843,31 @@ fn pat_unexpected(t: &PatTok, s: Span, expecting: &str) -> Diagnostic {
         PatTok::Other(o) => format!("'{o}'"),
         PatTok::Eof => "<EOF>".into(),
     };
-    Diagnostic::new("esql::syntax", format!("mismatched input {shown} expecting {expecting}"), s)
+    Diagnostic::new(
+        "esql::syntax",
+        format!("mismatched input {shown} expecting {expecting}"),
+        s,
+    )
 }
 
 fn parse_f64(text: &str, span: Span) -> R<f64> {
     match text.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(v),
-        _ => Err(Diagnostic::new("esql::syntax", format!("Number [{text}] is too large"), span)),
+        _ => Err(Diagnostic::new(
+            "esql::syntax",
+            format!("Number [{text}] is too large"),
+            span,
+        )),
     }
 }
 
 /// Integer literal typing: `i64` when it fits, then `unsigned_long`, then `double`.
 fn int_literal(text: &str, negative: bool, span: Span) -> R<LiteralValue> {
-    let signed = if negative { format!("-{text}") } else { text.to_string() };
+    let signed = if negative {
+        format!("-{text}")
+    } else {
+        text.to_string()
+    };
     if let Ok(v) = signed.parse::<i64>() {
         return Ok(LiteralValue::Integer(v));
     }

@@ -2,13 +2,15 @@
 //! engine rules: threshold rules with cases on the sliding-window operator, new value on the
 //! new-terms operator, impossible travel on the travel operator.
 
-use crate::report::{RuleError, RuleOutcome};
 use crate::LoadOptions;
+use crate::report::{RuleError, RuleOutcome};
 use std::collections::HashMap;
 use std::sync::Arc;
 use trailhound_engine::operators::new_terms::{NewTermsFactory, NewTermsSpec};
 use trailhound_engine::operators::travel::{TravelFactory, TravelSpec};
-use trailhound_engine::operators::window::{Emission, InputAggregate, Verdict, WindowCondition, WindowFactory, WindowInput, WindowSpec};
+use trailhound_engine::operators::window::{
+    Emission, InputAggregate, Verdict, WindowCondition, WindowFactory, WindowInput, WindowSpec,
+};
 use trailhound_engine::rule::{RuleMeta, RuleSource, Severity, Technique, Threat};
 use trailhound_engine::{Detection, Logic, MessageTemplate, Pred, Rule};
 use trailhound_event::View;
@@ -21,7 +23,12 @@ pub fn compile(file: &str, text: &str, options: &LoadOptions) -> RuleOutcome {
     let format = dd::Format::detect(text);
     let compiled = match dd::load_rule(text, format) {
         Ok(c) => c,
-        Err(dd::LoadError::Decode { line, column, message, .. }) => {
+        Err(dd::LoadError::Decode {
+            line,
+            column,
+            message,
+            ..
+        }) => {
             return RuleOutcome::Error(RuleError {
                 file: file.to_owned(),
                 line,
@@ -58,15 +65,32 @@ pub fn compile(file: &str, text: &str, options: &LoadOptions) -> RuleOutcome {
             return RuleOutcome::Error(RuleError::at(file, text, 0, d.code, d.message.clone()));
         }
     };
-    let warnings: Vec<RuleError> =
-        plan.warnings.iter().map(|w| RuleError::at(file, text, 0, w.diagnostic.code, format!("{} (in {})", w.diagnostic.message, w.pointer))).collect();
+    let warnings: Vec<RuleError> = plan
+        .warnings
+        .iter()
+        .map(|w| {
+            RuleError::at(
+                file,
+                text,
+                0,
+                w.diagnostic.code,
+                format!("{} (in {})", w.diagnostic.message, w.pointer),
+            )
+        })
+        .collect();
     let meta = meta_of(&plan, &compiled, file);
     if plan.deprecated {
-        return RuleOutcome::NotRunnable(Box::new(meta), "deprecated by Datadog (isDeprecated)".into());
+        return RuleOutcome::NotRunnable(
+            Box::new(meta),
+            "deprecated by Datadog (isDeprecated)".into(),
+        );
     }
     let (filters, logic) = match &plan.method {
         Method::NotRunnable { method, reason } => {
-            return RuleOutcome::NotRunnable(Box::new(meta), format!("detection method {method}: {reason}"));
+            return RuleOutcome::NotRunnable(
+                Box::new(meta),
+                format!("detection method {method}: {reason}"),
+            );
         }
         Method::SignalCorrelation => {
             return RuleOutcome::NotRunnable(
@@ -76,36 +100,78 @@ pub fn compile(file: &str, text: &str, options: &LoadOptions) -> RuleOutcome {
         }
         Method::Threshold => threshold(&plan, options),
         Method::NewValue(nv) => {
-            let Some(q) = plan.queries.first() else { return RuleOutcome::Error(RuleError::at(file, text, 0, "datadog::invalid", "no query".into())) };
-            let mut fields: Vec<(String, trailhound_event::Field)> = q.group_by.iter().map(|f| (f.name.clone(), f.field.clone())).collect();
+            let Some(q) = plan.queries.first() else {
+                return RuleOutcome::Error(RuleError::at(
+                    file,
+                    text,
+                    0,
+                    "datadog::invalid",
+                    "no query".into(),
+                ));
+            };
+            let mut fields: Vec<(String, trailhound_event::Field)> = q
+                .group_by
+                .iter()
+                .map(|f| (f.name.clone(), f.field.clone()))
+                .collect();
             fields.extend(q.metrics.iter().map(|f| (f.name.clone(), f.field.clone())));
             let spec = NewTermsSpec {
                 fields,
-                history_ms: nv.forget_after_ms.map_or(i64::MAX, |m| i64::try_from(m).unwrap_or(i64::MAX)),
+                history_ms: nv
+                    .forget_after_ms
+                    .map_or(i64::MAX, |m| i64::try_from(m).unwrap_or(i64::MAX)),
                 learning_ms: i64::try_from(nv.learning_duration_ms).unwrap_or(i64::MAX),
                 max_keys: options.max_keys,
             };
-            (vec![filter(&plan, q.input.pred())], Logic::Operator(Arc::new(NewTermsFactory(spec))))
+            (
+                vec![filter(&plan, q.input.pred())],
+                Logic::Operator(Arc::new(NewTermsFactory(spec))),
+            )
         }
         Method::ImpossibleTravel(it) => {
-            let Some(q) = plan.queries.first() else { return RuleOutcome::Error(RuleError::at(file, text, 0, "datadog::invalid", "no query".into())) };
+            let Some(q) = plan.queries.first() else {
+                return RuleOutcome::Error(RuleError::at(
+                    file,
+                    text,
+                    0,
+                    "datadog::invalid",
+                    "no query".into(),
+                ));
+            };
             let spec = TravelSpec {
                 filter: 0,
-                group_by: q.group_by.iter().map(|f| (f.name.clone(), f.field.clone())).collect(),
+                group_by: q
+                    .group_by
+                    .iter()
+                    .map(|f| (f.name.clone(), f.field.clone()))
+                    .collect(),
                 lat: it.location.latitude.field.clone(),
                 lon: it.location.longitude.field.clone(),
                 country: it.location.country.field.clone(),
                 city: it.location.city.field.clone(),
                 max_speed_kmh: 1000.0,
                 min_distance_km: 500.0,
-                baseline_ms: (it.baseline_ms > 0).then(|| i64::try_from(it.baseline_ms).unwrap_or(i64::MAX)),
+                baseline_ms: (it.baseline_ms > 0)
+                    .then(|| i64::try_from(it.baseline_ms).unwrap_or(i64::MAX)),
                 max_keys: options.max_keys,
             };
-            (vec![filter(&plan, q.input.pred())], Logic::Operator(Arc::new(TravelFactory(spec))))
+            (
+                vec![filter(&plan, q.input.pred())],
+                Logic::Operator(Arc::new(TravelFactory(spec))),
+            )
         }
     };
-    let template = DatadogMessage { message: plan.message.clone(), cases: plan.cases.iter().map(|c| c.name.clone()).collect() };
-    let rule = Rule { meta: Arc::new(meta), view: View::Datadog, filters, logic, message: Some(Arc::new(template)) };
+    let template = DatadogMessage {
+        message: plan.message.clone(),
+        cases: plan.cases.iter().map(|c| c.name.clone()).collect(),
+    };
+    let rule = Rule {
+        meta: Arc::new(meta),
+        view: View::Datadog,
+        filters,
+        logic,
+        message: Some(Arc::new(template)),
+    };
     RuleOutcome::Rule(Box::new(rule), warnings)
 }
 
@@ -122,7 +188,9 @@ fn threshold(plan: &dd::RulePlan, options: &LoadOptions) -> (Vec<Pred>, Logic) {
     let mut inputs = Vec::new();
     let mut aggregations = HashMap::new();
     for q in &plan.queries {
-        let QueryInput::Events { pred, .. } = &q.input else { continue };
+        let QueryInput::Events { pred, .. } = &q.input else {
+            continue;
+        };
         aggregations.insert(q.label.clone(), q.aggregation.clone());
         inputs.push(WindowInput {
             filter: filters.len(),
@@ -134,13 +202,21 @@ fn threshold(plan: &dd::RulePlan, options: &LoadOptions) -> (Vec<Pred>, Logic) {
         });
         filters.push(filter(plan, Some(pred)));
     }
-    let group_names = plan.queries.first().map(|q| q.group_by.iter().map(|f| f.name.clone()).collect()).unwrap_or_default();
-    let to_ms = |v: Option<u64>, default: i64| v.map_or(default, |v| i64::try_from(v).unwrap_or(i64::MAX));
+    let group_names = plan
+        .queries
+        .first()
+        .map(|q| q.group_by.iter().map(|f| f.name.clone()).collect())
+        .unwrap_or_default();
+    let to_ms =
+        |v: Option<u64>, default: i64| v.map_or(default, |v| i64::try_from(v).unwrap_or(i64::MAX));
     let spec = WindowSpec {
         inputs,
         group_names,
         window_ms: to_ms(plan.windows.evaluation_window_ms, 300_000),
-        condition: Arc::new(Cases { cases: plan.cases.clone(), aggregations }),
+        condition: Arc::new(Cases {
+            cases: plan.cases.clone(),
+            aggregations,
+        }),
         emission: Emission::Signal {
             keep_alive_ms: to_ms(plan.windows.keep_alive_ms, 3_600_000),
             max_duration_ms: to_ms(plan.windows.max_signal_duration_ms, 86_400_000),
@@ -181,15 +257,25 @@ impl WindowCondition for Cases {
         if let Some(c) = case.condition.as_ref().filter(|c| c.steps.len() > 1) {
             let mut after = i64::MIN;
             for step in &c.steps {
-                let one = dd::Condition { steps: vec![step.clone()], span: c.span };
-                let first = one.labels().iter().filter_map(|(l, _)| aggs.get(*l).and_then(|a| a.times.first().copied())).min()?;
+                let one = dd::Condition {
+                    steps: vec![step.clone()],
+                    span: c.span,
+                };
+                let first = one
+                    .labels()
+                    .iter()
+                    .filter_map(|(l, _)| aggs.get(*l).and_then(|a| a.times.first().copied()))
+                    .min()?;
                 if first < after {
                     return None;
                 }
                 after = first;
             }
         }
-        Some(Verdict { severity: case.engine_severity(), label: (!case.name.is_empty()).then(|| case.name.clone()) })
+        Some(Verdict {
+            severity: case.engine_severity(),
+            label: (!case.name.is_empty()).then(|| case.name.clone()),
+        })
     }
 }
 
@@ -207,10 +293,20 @@ impl MessageTemplate for DatadogMessage {
             match name {
                 "rule_name" => Some(rule.name.clone()),
                 "case_name" => d.label.clone().or_else(|| self.cases.first().cloned()),
-                "severity" => Some(d.severity.or(rule.severity).unwrap_or(Severity::Medium).name().to_owned()),
+                "severity" => Some(
+                    d.severity
+                        .or(rule.severity)
+                        .unwrap_or(Severity::Medium)
+                        .name()
+                        .to_owned(),
+                ),
                 "events_matched" => Some(d.count.to_string()),
                 "timestamp" | "last_seen" => Some(trailhound_engine::alert::iso(d.time_ms)),
-                "first_seen" => d.events.first().and_then(|e| e.time_millis()).map(trailhound_engine::alert::iso),
+                "first_seen" => d
+                    .events
+                    .first()
+                    .and_then(|e| e.time_millis())
+                    .map(trailhound_engine::alert::iso),
                 _ => ev.and_then(|e| dd::event_variable(e, name)),
             }
         };
@@ -219,11 +315,33 @@ impl MessageTemplate for DatadogMessage {
 }
 
 fn meta_of(plan: &dd::RulePlan, compiled: &dd::CompiledRule, file: &str) -> RuleMeta {
-    let severity = plan.cases.iter().filter_map(|c| c.engine_severity()).max().unwrap_or(Severity::Medium);
+    let severity = plan
+        .cases
+        .iter()
+        .filter_map(|c| c.engine_severity())
+        .max()
+        .unwrap_or(Severity::Medium);
     let message = compiled.rule.message.clone();
     let description = goal_of(&message);
-    let techniques: Vec<Technique> = plan.attack.techniques.iter().map(|t| Technique { technique: t.clone(), subtechnique: vec![] }).collect();
-    let threat = plan.attack.tactics.iter().map(|t| Threat { framework: "MITRE ATT&CK".into(), tactic: t.clone(), technique: techniques.clone() }).collect();
+    let techniques: Vec<Technique> = plan
+        .attack
+        .techniques
+        .iter()
+        .map(|t| Technique {
+            technique: t.clone(),
+            subtechnique: vec![],
+        })
+        .collect();
+    let threat = plan
+        .attack
+        .tactics
+        .iter()
+        .map(|t| Threat {
+            framework: "MITRE ATT&CK".into(),
+            tactic: t.clone(),
+            technique: techniques.clone(),
+        })
+        .collect();
     RuleMeta {
         id: plan.id.clone().unwrap_or_else(|| plan.name.clone()),
         name: plan.name.clone(),
@@ -245,8 +363,23 @@ fn meta_of(plan: &dd::RulePlan, compiled: &dd::CompiledRule, file: &str) -> Rule
 
 /// The text of the `## Goal` section of a Datadog message, or its first paragraph.
 fn goal_of(message: &str) -> String {
-    let mut lines = message.lines().skip_while(|l| !l.trim_start().starts_with("## Goal")).skip(1);
-    let goal: Vec<&str> = lines.by_ref().take_while(|l| !l.trim_start().starts_with("## ")).collect();
+    let mut lines = message
+        .lines()
+        .skip_while(|l| !l.trim_start().starts_with("## Goal"))
+        .skip(1);
+    let goal: Vec<&str> = lines
+        .by_ref()
+        .take_while(|l| !l.trim_start().starts_with("## "))
+        .collect();
     let text = goal.join("\n").trim().to_owned();
-    if text.is_empty() { message.lines().find(|l| !l.trim().is_empty() && !l.starts_with('#')).unwrap_or("").trim().to_owned() } else { text }
+    if text.is_empty() {
+        message
+            .lines()
+            .find(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .unwrap_or("")
+            .trim()
+            .to_owned()
+    } else {
+        text
+    }
 }

@@ -35,6 +35,10 @@ pub struct LoadOptions {
     pub max_keys: usize,
     /// A Sigma field-mapping pipeline (`--sigma-mapping`), with placeholder values.
     pub sigma_pipeline: Option<trailhound_lang_sigma::Pipeline>,
+    /// What `NOW()` is in ES|QL queries (the CLI's `--now`).
+    pub now: jiff::Timestamp,
+    /// Schedule replay is on: ES|QL rules run once per Elastic execution window.
+    pub replay: bool,
 }
 
 impl Default for LoadOptions {
@@ -43,6 +47,8 @@ impl Default for LoadOptions {
             generation: Generation::Latest,
             max_keys: trailhound_engine::state::DEFAULT_MAX_KEYS,
             sigma_pipeline: None,
+            now: jiff::Timestamp::now(),
+            replay: true,
         }
     }
 }
@@ -61,7 +67,12 @@ pub enum FileKind {
 /// The kind of a rule file by extension, or `None` when it is not a rule file (README,
 /// provenance…). YAML files are told apart by [`yaml_kind`].
 pub fn file_kind(path: &Path) -> Option<FileKind> {
-    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         Some("toml") => Some(FileKind::ElasticToml),
         Some("json") => Some(FileKind::Datadog),
         Some("yml" | "yaml") => Some(FileKind::Sigma),
@@ -72,7 +83,11 @@ pub fn file_kind(path: &Path) -> Option<FileKind> {
 /// Datadog when a YAML document has top-level `queries:` and `cases:` keys, Sigma otherwise.
 pub fn yaml_kind(text: &str) -> FileKind {
     let top = |key: &str| text.lines().any(|l| l.starts_with(key));
-    if top("queries:") && top("cases:") { FileKind::Datadog } else { FileKind::Sigma }
+    if top("queries:") && top("cases:") {
+        FileKind::Datadog
+    } else {
+        FileKind::Sigma
+    }
 }
 
 /// Rule files under `paths` (directories walked recursively, sorted; hidden entries skipped).
@@ -164,24 +179,39 @@ pub fn load_paths(paths: &[PathBuf], options: &LoadOptions) -> LoadReport {
 }
 
 /// Loads rules from `(name, text)` pairs (the bundled pack, tests), adding to `report`.
-pub fn load_sources(sources: &[(String, String)], options: &LoadOptions, mut report: LoadReport) -> LoadReport {
+pub fn load_sources(
+    sources: &[(String, String)],
+    options: &LoadOptions,
+    mut report: LoadReport,
+) -> LoadReport {
     let mut outcomes: Vec<(String, RuleOutcome)> = Vec::new();
     let mut sigma_sources = Vec::new();
     for (name, text) in sources {
         report.files += 1;
-        let Some(mut kind) = file_kind(Path::new(name)) else { continue };
+        let Some(mut kind) = file_kind(Path::new(name)) else {
+            continue;
+        };
         if kind == FileKind::Sigma {
             kind = yaml_kind(text);
         }
         match kind {
             FileKind::ElasticToml => match elastic::parse(name, text) {
                 Ok(elastic::Parsed::Rules(rules)) => {
-                    outcomes.extend(rules.into_iter().map(|r| (name.clone(), compile_elastic::compile(name, text, r, options))));
+                    outcomes.extend(rules.into_iter().map(|r| {
+                        (
+                            name.clone(),
+                            compile_elastic::compile(name, text, r, options),
+                        )
+                    }));
                 }
-                Ok(elastic::Parsed::NotRunnable(meta, why)) => outcomes.push((name.clone(), RuleOutcome::NotRunnable(meta, why))),
+                Ok(elastic::Parsed::NotRunnable(meta, why)) => {
+                    outcomes.push((name.clone(), RuleOutcome::NotRunnable(meta, why)))
+                }
                 Err(e) => outcomes.push((name.clone(), RuleOutcome::Error(e))),
             },
-            FileKind::Datadog => outcomes.push((name.clone(), datadog::compile(name, text, options))),
+            FileKind::Datadog => {
+                outcomes.push((name.clone(), datadog::compile(name, text, options)))
+            }
             FileKind::Sigma => {
                 if let Some(src) = sigma::parse(name, text, options, &mut report) {
                     sigma_sources.push(src);
@@ -195,7 +225,10 @@ pub fn load_sources(sources: &[(String, String)], options: &LoadOptions, mut rep
                 report.warnings.extend(warnings);
                 report.rules.push(*rule);
             }
-            RuleOutcome::NotRunnable(meta, reason) => report.not_runnable.push(NotRunnable { meta: *meta, reason }),
+            RuleOutcome::NotRunnable(meta, reason) => report.not_runnable.push(NotRunnable {
+                meta: *meta,
+                reason,
+            }),
             RuleOutcome::Error(e) => report.errors.push(e),
         }
     }
@@ -204,15 +237,21 @@ pub fn load_sources(sources: &[(String, String)], options: &LoadOptions, mut rep
     report
 }
 
-/// Keeps the first rule of each id; later ones are reported as duplicates.
+/// Keeps the first rule of each id within a rule source (the same rule loaded from two
+/// paths); later ones are reported as duplicates. Ids of different sources never clash.
 fn dedupe(report: &mut LoadReport) {
-    let mut seen: HashMap<String, String> = HashMap::new();
+    let mut seen: HashMap<(Option<trailhound_engine::RuleSource>, String), String> = HashMap::new();
     let rules = std::mem::take(&mut report.rules);
     for rule in rules {
-        match seen.get(&rule.meta.id) {
-            Some(first) => report.duplicates.push((rule.meta.id.clone(), first.clone(), rule.meta.file.clone())),
+        let key = (rule.meta.source, rule.meta.id.clone());
+        match seen.get(&key) {
+            Some(first) => report.duplicates.push((
+                rule.meta.id.clone(),
+                first.clone(),
+                rule.meta.file.clone(),
+            )),
             None => {
-                seen.insert(rule.meta.id.clone(), rule.meta.file.clone());
+                seen.insert(key, rule.meta.file.clone());
                 report.rules.push(rule);
             }
         }

@@ -8,8 +8,12 @@ use crate::report::{NotRunnable, RuleError};
 use crate::{LoadOptions, LoadReport};
 use std::collections::HashMap;
 use std::sync::Arc;
-use trailhound_engine::operators::window::{Emission, InputAggregate, Verdict, WindowCondition, WindowFactory, WindowInput, WindowSpec};
-use trailhound_engine::rule::{AttackRef, RuleMeta, RuleSource, Severity, Technique, Threat, tactic};
+use trailhound_engine::operators::window::{
+    Emission, InputAggregate, Verdict, WindowCondition, WindowFactory, WindowInput, WindowSpec,
+};
+use trailhound_engine::rule::{
+    AttackRef, RuleMeta, RuleSource, Severity, Technique, Threat, tactic,
+};
 use trailhound_engine::{Logic, Pred, Rule};
 use trailhound_event::View;
 use trailhound_lang_sigma as sigma;
@@ -25,15 +29,36 @@ pub struct SigmaSource {
 }
 
 /// Parses one Sigma file, reporting errors into `report`.
-pub fn parse(name: &str, text: &str, options: &LoadOptions, report: &mut LoadReport) -> Option<SigmaSource> {
-    let load = options.sigma_pipeline.as_ref().map(|p| p.load_options()).unwrap_or_default();
+pub fn parse(
+    name: &str,
+    text: &str,
+    options: &LoadOptions,
+    report: &mut LoadReport,
+) -> Option<SigmaSource> {
+    let load = options
+        .sigma_pipeline
+        .as_ref()
+        .map(|p| p.load_options())
+        .unwrap_or_default();
     match sigma::parse(text, &load) {
         Ok(file) => {
-            report.warnings.extend(file.warnings.iter().map(|d| RuleError::from_diagnostic(name, text, d)));
-            Some(SigmaSource { name: name.to_owned(), text: text.to_owned(), file })
+            report.warnings.extend(
+                file.warnings
+                    .iter()
+                    .map(|d| RuleError::from_diagnostic(name, text, d)),
+            );
+            Some(SigmaSource {
+                name: name.to_owned(),
+                text: text.to_owned(),
+                file,
+            })
         }
         Err(errors) => {
-            report.errors.extend(errors.iter().map(|d| RuleError::from_diagnostic(name, text, d)));
+            report.errors.extend(
+                errors
+                    .iter()
+                    .map(|d| RuleError::from_diagnostic(name, text, d)),
+            );
             None
         }
     }
@@ -55,20 +80,33 @@ pub fn threat_from_tags(tags: &[String]) -> Vec<Threat> {
     let mut tactics: Vec<AttackRef> = Vec::new();
     let mut techniques: Vec<Technique> = Vec::new();
     for tag in tags {
-        let Some(rest) = tag.strip_prefix("attack.") else { continue };
+        let Some(rest) = tag.strip_prefix("attack.") else {
+            continue;
+        };
         let upper = rest.to_ascii_uppercase();
-        if upper.starts_with('T') && upper[1..].chars().next().is_some_and(|c| c.is_ascii_digit()) {
+        if upper.starts_with('T')
+            && upper[1..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit())
+        {
             match upper.split_once('.') {
                 Some((base, _)) => {
                     let sub = AttackRef::new(&upper, "");
                     match techniques.iter_mut().find(|t| t.technique.id == base) {
                         Some(t) => t.subtechnique.push(sub),
-                        None => techniques.push(Technique { technique: AttackRef::new(base, ""), subtechnique: vec![sub] }),
+                        None => techniques.push(Technique {
+                            technique: AttackRef::new(base, ""),
+                            subtechnique: vec![sub],
+                        }),
                     }
                 }
                 None => {
                     if !techniques.iter().any(|t| t.technique.id == upper) {
-                        techniques.push(Technique { technique: AttackRef::new(&upper, ""), subtechnique: vec![] });
+                        techniques.push(Technique {
+                            technique: AttackRef::new(&upper, ""),
+                            subtechnique: vec![],
+                        });
                     }
                 }
             }
@@ -79,15 +117,35 @@ pub fn threat_from_tags(tags: &[String]) -> Vec<Threat> {
         }
     }
     if tactics.is_empty() && !techniques.is_empty() {
-        return vec![Threat { framework: "MITRE ATT&CK".into(), tactic: AttackRef::default(), technique: techniques }];
+        return vec![Threat {
+            framework: "MITRE ATT&CK".into(),
+            tactic: AttackRef::default(),
+            technique: techniques,
+        }];
     }
-    tactics.into_iter().map(|t| Threat { framework: "MITRE ATT&CK".into(), tactic: t, technique: techniques.clone() }).collect()
+    tactics
+        .into_iter()
+        .map(|t| Threat {
+            framework: "MITRE ATT&CK".into(),
+            tactic: t,
+            technique: techniques.clone(),
+        })
+        .collect()
 }
 
-fn meta_of(m: &sigma::Metadata, level: Option<sigma::Level>, file: &str, rule_type: &str) -> RuleMeta {
+fn meta_of(
+    m: &sigma::Metadata,
+    level: Option<sigma::Level>,
+    file: &str,
+    rule_type: &str,
+) -> RuleMeta {
     let tags: Vec<String> = m.tags.iter().map(|t| t.value.clone()).collect();
     let sev = severity(level);
-    let description = m.description.as_ref().map(|d| d.value.trim().to_owned()).unwrap_or_default();
+    let description = m
+        .description
+        .as_ref()
+        .map(|d| d.value.trim().to_owned())
+        .unwrap_or_default();
     let falsepositives: Vec<String> = m.falsepositives.iter().map(|f| f.value.clone()).collect();
     let mut note = format!("## {}\n\n{}\n", m.title.value, description);
     if !falsepositives.is_empty() {
@@ -97,14 +155,23 @@ fn meta_of(m: &sigma::Metadata, level: Option<sigma::Level>, file: &str, rule_ty
         }
     }
     RuleMeta {
-        id: m.id.as_ref().map(|i| i.value.clone()).or_else(|| m.name.as_ref().map(|n| n.value.clone())).unwrap_or_else(|| m.title.value.clone()),
+        id: m
+            .id
+            .as_ref()
+            .map(|i| i.value.clone())
+            .or_else(|| m.name.as_ref().map(|n| n.value.clone()))
+            .unwrap_or_else(|| m.title.value.clone()),
         name: m.title.value.clone(),
         description,
         source: Some(RuleSource::Sigma),
         rule_type: rule_type.to_owned(),
         language: "sigma".into(),
         file: file.to_owned(),
-        version: m.modified.as_ref().or(m.date.as_ref()).map(|d| d.value.clone()),
+        version: m
+            .modified
+            .as_ref()
+            .or(m.date.as_ref())
+            .map(|d| d.value.clone()),
         severity: Some(sev),
         risk_score: sev.default_risk_score(),
         threat: threat_from_tags(&tags),
@@ -119,7 +186,10 @@ fn meta_of(m: &sigma::Metadata, level: Option<sigma::Level>, file: &str, rule_ty
 
 /// Compiles every parsed Sigma file into `report`.
 pub fn compile_all(sources: &[SigmaSource], options: &LoadOptions, report: &mut LoadReport) {
-    let compile_options = sigma::CompileOptions { pipeline: options.sigma_pipeline.clone(), semantics: sigma::ValueSemantics::Sigma };
+    let compile_options = sigma::CompileOptions {
+        pipeline: options.sigma_pipeline.clone(),
+        semantics: sigma::ValueSemantics::Sigma,
+    };
     // Rules (with their file and metadata), filters, correlations.
     let mut rules: Vec<sigma::CompiledRule> = Vec::new();
     let mut rule_origin: Vec<(usize, RuleMeta)> = Vec::new();
@@ -130,7 +200,12 @@ pub fn compile_all(sources: &[SigmaSource], options: &LoadOptions, report: &mut 
             match doc {
                 sigma::Document::Rule(rule) => match sigma::compile_rule(rule, &compile_options) {
                     Ok(compiled) => {
-                        report.warnings.extend(compiled.warnings.iter().map(|d| RuleError::from_diagnostic(&src.name, &src.text, d)));
+                        report.warnings.extend(
+                            compiled
+                                .warnings
+                                .iter()
+                                .map(|d| RuleError::from_diagnostic(&src.name, &src.text, d)),
+                        );
                         let meta = meta_of(&rule.meta, compiled.level, &src.name, "sigma");
                         if let Err(why) = compiled.applies_to_cloudtrail() {
                             report.not_runnable.push(NotRunnable { meta, reason: why });
@@ -139,7 +214,11 @@ pub fn compile_all(sources: &[SigmaSource], options: &LoadOptions, report: &mut 
                         rules.push(compiled);
                         rule_origin.push((fi, meta));
                     }
-                    Err(errors) => report.errors.extend(errors.iter().map(|d| RuleError::from_diagnostic(&src.name, &src.text, d))),
+                    Err(errors) => report.errors.extend(
+                        errors
+                            .iter()
+                            .map(|d| RuleError::from_diagnostic(&src.name, &src.text, d)),
+                    ),
                 },
                 sigma::Document::Filter(f) => filters.push((**f).clone()),
                 sigma::Document::Correlation(c) => correlations.push((fi, (**c).clone())),
@@ -148,14 +227,24 @@ pub fn compile_all(sources: &[SigmaSource], options: &LoadOptions, report: &mut 
     }
     // Filters: their diagnostics point into the filter's file, which is not tracked per
     // filter; they are reported against the first file that declares a filter.
-    let filter_file = sources.iter().find(|s| s.file.documents.iter().any(|d| matches!(d, sigma::Document::Filter(_))));
+    let filter_file = sources.iter().find(|s| {
+        s.file
+            .documents
+            .iter()
+            .any(|d| matches!(d, sigma::Document::Filter(_)))
+    });
     for d in sigma::apply_filters(&mut rules, &filters, &compile_options) {
         if let Some(src) = filter_file {
             let e = RuleError::from_diagnostic(&src.name, &src.text, &d);
-            if d.code.contains("lint") { report.warnings.push(e) } else { report.errors.push(e) }
+            if d.code.contains("lint") {
+                report.warnings.push(e)
+            } else {
+                report.errors.push(e)
+            }
         }
     }
-    let corr_docs: Vec<sigma::CorrelationRule> = correlations.iter().map(|(_, c)| c.clone()).collect();
+    let corr_docs: Vec<sigma::CorrelationRule> =
+        correlations.iter().map(|(_, c)| c.clone()).collect();
     let planned = sigma::plan_correlations(&rules, &corr_docs, &compile_options);
     for rejected in &planned.rejected {
         let src = correlations
@@ -164,8 +253,16 @@ pub fn compile_all(sources: &[SigmaSource], options: &LoadOptions, report: &mut 
             .map(|(fi, _)| &sources[*fi]);
         for d in &rejected.diagnostics {
             match src {
-                Some(s) => report.errors.push(RuleError::from_diagnostic(&s.name, &s.text, d)),
-                None => report.errors.push(RuleError::at(&rejected.title, "", 0, d.code, d.message.clone())),
+                Some(s) => report
+                    .errors
+                    .push(RuleError::from_diagnostic(&s.name, &s.text, d)),
+                None => report.errors.push(RuleError::at(
+                    &rejected.title,
+                    "",
+                    0,
+                    d.code,
+                    d.message.clone(),
+                )),
             }
         }
     }
@@ -174,12 +271,20 @@ pub fn compile_all(sources: &[SigmaSource], options: &LoadOptions, report: &mut 
         match &rule.kind {
             sigma::RuleKind::Event => {
                 if planned.rule_alerts(&rules, i) {
-                    report_rule(report, meta.clone(), vec![rule.pred.clone()], Logic::PerEvent);
+                    report_rule(
+                        report,
+                        meta.clone(),
+                        vec![rule.pred.clone()],
+                        Logic::PerEvent,
+                    );
                 }
             }
             sigma::RuleKind::Aggregation(_) => {} // runs as its legacy plan below
             sigma::RuleKind::Unsupported(why) => {
-                report.not_runnable.push(NotRunnable { meta: meta.clone(), reason: format!("legacy Sigma construct: {why}") });
+                report.not_runnable.push(NotRunnable {
+                    meta: meta.clone(),
+                    reason: format!("legacy Sigma construct: {why}"),
+                });
             }
         }
     }
@@ -188,7 +293,10 @@ pub fn compile_all(sources: &[SigmaSource], options: &LoadOptions, report: &mut 
             continue;
         }
         let (file, level_meta) = match plan.origin {
-            sigma::PlanOrigin::LegacyAggregation(ri) => (rule_origin[ri].1.file.clone(), Some(rule_origin[ri].1.clone())),
+            sigma::PlanOrigin::LegacyAggregation(ri) => (
+                rule_origin[ri].1.file.clone(),
+                Some(rule_origin[ri].1.clone()),
+            ),
             sigma::PlanOrigin::Correlation => {
                 let file = correlations
                     .iter()
@@ -199,10 +307,21 @@ pub fn compile_all(sources: &[SigmaSource], options: &LoadOptions, report: &mut 
             }
         };
         let kind = format!("{:?}", plan.kind).to_ascii_lowercase();
-        let mut meta = match (&level_meta, correlations.iter().find(|(_, c)| c.meta.title.value == plan.title)) {
+        let mut meta = match (
+            &level_meta,
+            correlations
+                .iter()
+                .find(|(_, c)| c.meta.title.value == plan.title),
+        ) {
             (Some(m), _) => m.clone(),
             (None, Some((_, c))) => meta_of(&c.meta, plan.level, &file, ""),
-            (None, None) => RuleMeta { id: plan.title.clone(), name: plan.title.clone(), file: file.clone(), source: Some(RuleSource::Sigma), ..RuleMeta::default() },
+            (None, None) => RuleMeta {
+                id: plan.title.clone(),
+                name: plan.title.clone(),
+                file: file.clone(),
+                source: Some(RuleSource::Sigma),
+                ..RuleMeta::default()
+            },
         };
         meta.rule_type = format!("sigma/correlation:{kind}");
         if let Some(l) = plan.level {
@@ -221,7 +340,13 @@ pub fn compile_all(sources: &[SigmaSource], options: &LoadOptions, report: &mut 
 }
 
 fn report_rule(report: &mut LoadReport, meta: RuleMeta, filters: Vec<Pred>, logic: Logic) {
-    report.rules.push(Rule { meta: Arc::new(meta), view: View::Raw, filters, logic, message: None });
+    report.rules.push(Rule {
+        meta: Arc::new(meta),
+        view: View::Raw,
+        filters,
+        logic,
+        message: None,
+    });
 }
 
 /// The Sigma correlation condition over window aggregates.
@@ -243,17 +368,26 @@ impl WindowCondition for CorrelationCondition {
             T::ValueCount => holds(all().map(|a| a.distinct).sum::<usize>() as f64),
             T::Temporal => {
                 let present = all().filter(|a| a.count > 0).count() as f64;
-                if self.bounds.is_empty() { present >= self.labels.len() as f64 } else { holds(present) }
+                if self.bounds.is_empty() {
+                    present >= self.labels.len() as f64
+                } else {
+                    holds(present)
+                }
             }
             T::TemporalOrdered => {
                 // Some event of each rule, in the order of `rules`.
                 let mut after = i64::MIN;
-                self.labels.iter().all(|l| match aggs.get(l).and_then(|a| a.times.iter().find(|t| **t >= after)) {
-                    Some(t) => {
-                        after = *t;
-                        true
+                self.labels.iter().all(|l| {
+                    match aggs
+                        .get(l)
+                        .and_then(|a| a.times.iter().find(|t| **t >= after))
+                    {
+                        Some(t) => {
+                            after = *t;
+                            true
+                        }
+                        None => false,
                     }
-                    None => false,
                 })
             }
             T::ValueSum => holds(all().map(InputAggregate::sum).sum()),
@@ -262,41 +396,74 @@ impl WindowCondition for CorrelationCondition {
                 !values.is_empty() && holds(values.iter().sum::<f64>() / values.len() as f64)
             }
             T::ValuePercentile => {
-                let merged = InputAggregate { values: all().flat_map(|a| a.values.iter().copied()).collect(), ..InputAggregate::default() };
-                merged.percentile(f64::from(self.percentile.unwrap_or(50))).is_some_and(holds)
+                let merged = InputAggregate {
+                    values: all().flat_map(|a| a.values.iter().copied()).collect(),
+                    ..InputAggregate::default()
+                };
+                merged
+                    .percentile(f64::from(self.percentile.unwrap_or(50)))
+                    .is_some_and(holds)
             }
         };
         fired.then(Verdict::default)
     }
 }
 
-fn correlation_rule(plan: &sigma::CorrelationPlan, rules: &[sigma::CompiledRule], options: &LoadOptions) -> Result<(Vec<Pred>, Logic), String> {
+fn correlation_rule(
+    plan: &sigma::CorrelationPlan,
+    rules: &[sigma::CompiledRule],
+    options: &LoadOptions,
+) -> Result<(Vec<Pred>, Logic), String> {
     let mut filters = Vec::new();
     let mut inputs = Vec::new();
     let mut labels = Vec::new();
     for input in &plan.inputs {
         let sigma::InputSource::Rule(ri) = input.source else {
-            return Err("a correlation over another correlation's results is not supported yet".into());
+            return Err(
+                "a correlation over another correlation's results is not supported yet".into(),
+            );
         };
         let key = |k: &sigma::KeySource| match k {
             sigma::KeySource::Field(f) => Ok(f.clone()),
-            sigma::KeySource::Group(_) => Err("a correlation over another correlation's group is not supported yet".to_string()),
+            sigma::KeySource::Group(_) => Err(
+                "a correlation over another correlation's group is not supported yet".to_string(),
+            ),
         };
-        let group_by = input.group_by.iter().map(key).collect::<Result<Vec<_>, _>>()?;
-        let values = input.values.iter().map(key).collect::<Result<Vec<_>, _>>()?;
+        let group_by = input
+            .group_by
+            .iter()
+            .map(key)
+            .collect::<Result<Vec<_>, _>>()?;
+        let values = input
+            .values
+            .iter()
+            .map(key)
+            .collect::<Result<Vec<_>, _>>()?;
         let label = format!("{}#{}", input.reference, inputs.len());
         let (distinct, value) = match plan.kind {
             sigma::CorrelationType::ValueCount => (values, None),
-            sigma::CorrelationType::ValueSum | sigma::CorrelationType::ValueAvg | sigma::CorrelationType::ValuePercentile => {
-                (Vec::new(), values.into_iter().next())
-            }
+            sigma::CorrelationType::ValueSum
+            | sigma::CorrelationType::ValueAvg
+            | sigma::CorrelationType::ValuePercentile => (Vec::new(), values.into_iter().next()),
             _ => (Vec::new(), None),
         };
-        inputs.push(WindowInput { filter: filters.len(), label: label.clone(), group_by, optional_group: false, distinct, value });
+        inputs.push(WindowInput {
+            filter: filters.len(),
+            label: label.clone(),
+            group_by,
+            optional_group: false,
+            distinct,
+            value,
+        });
         labels.push(label);
         filters.push(rules.get(ri).map_or(Pred::Const(false), |r| r.pred.clone()));
     }
-    let condition = CorrelationCondition { kind: plan.kind, labels, bounds: plan.bounds.clone(), percentile: plan.percentile };
+    let condition = CorrelationCondition {
+        kind: plan.kind,
+        labels,
+        bounds: plan.bounds.clone(),
+        percentile: plan.percentile,
+    };
     let spec = WindowSpec {
         inputs,
         group_names: plan.group_by.clone(),

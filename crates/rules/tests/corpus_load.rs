@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use trailhound_rules::{LoadOptions, LoadReport, load_paths};
 
 fn corpus(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/corpus")
+        .join(name)
 }
 
 fn load(name: &str) -> LoadReport {
@@ -29,7 +31,12 @@ fn summary(r: &LoadReport) -> (usize, usize, usize, usize) {
     for n in &r.not_runnable {
         eprintln!("not runnable: {} — {}", n.meta.name, n.reason);
     }
-    (r.rules.len(), r.not_runnable.len(), r.errors.len(), r.duplicates.len())
+    (
+        r.rules.len(),
+        r.not_runnable.len(),
+        r.errors.len(),
+        r.duplicates.len(),
+    )
 }
 
 #[test]
@@ -38,20 +45,33 @@ fn sigma_corpus() {
     // 47 rules + the placeholder rule run per event, the 3 legacy `count()` aggregations run as
     // event_count correlations; `near` and a timeframe without aggregation cannot run.
     assert_eq!(summary(&r), (51, 2, 0, 0));
-    let correlations = r.rules.iter().filter(|r| r.meta.rule_type == "sigma/correlation:eventcount").count();
+    let correlations = r
+        .rules
+        .iter()
+        .filter(|r| r.meta.rule_type == "sigma/correlation:eventcount")
+        .count();
     assert_eq!(correlations, 3);
     let mut reasons: Vec<&str> = r.not_runnable.iter().map(|n| n.reason.as_str()).collect();
     reasons.sort();
     assert!(reasons[0].contains("`near`"), "{reasons:?}");
-    assert!(reasons[1].contains("`timeframe` without an aggregation"), "{reasons:?}");
-    assert!(r.rules.iter().all(|r| !r.meta.threat.is_empty() || r.meta.tags.iter().all(|t| !t.starts_with("attack.t"))));
+    assert!(
+        reasons[1].contains("`timeframe` without an aggregation"),
+        "{reasons:?}"
+    );
+    assert!(r.rules.iter().all(
+        |r| !r.meta.threat.is_empty() || r.meta.tags.iter().all(|t| !t.starts_with("attack.t"))
+    ));
 }
 
 #[test]
 fn datadog_corpus() {
     let r = load("datadog-rules");
     assert_eq!(summary(&r), (62, 4, 0, 0));
-    let mut reasons: Vec<String> = r.not_runnable.iter().map(|n| n.reason.split(':').next().unwrap_or("").to_owned()).collect();
+    let mut reasons: Vec<String> = r
+        .not_runnable
+        .iter()
+        .map(|n| n.reason.split(':').next().unwrap_or("").to_owned())
+        .collect();
     reasons.sort();
     assert_eq!(
         reasons,
@@ -67,7 +87,10 @@ fn datadog_corpus() {
         .iter()
         .flat_map(|r| r.meta.compliance.iter().map(|c| c.control.as_str()))
         .collect();
-    assert!(cis.contains(&"4.3") && cis.contains(&"4.14"), "CIS AWS controls are carried: {cis:?}");
+    assert!(
+        cis.contains(&"4.3") && cis.contains(&"4.14"),
+        "CIS AWS controls are carried: {cis:?}"
+    );
 }
 
 #[test]
@@ -76,5 +99,11 @@ fn elastic_corpus() {
     let (rules, not_runnable, errors, duplicates) = summary(&r);
     assert_eq!((errors, duplicates), (0, 0));
     assert_eq!(rules + not_runnable, 162);
-    assert_eq!(r.not_runnable.iter().filter(|n| n.reason.contains("machine_learning")).count(), 4);
+    assert_eq!(
+        r.not_runnable
+            .iter()
+            .filter(|n| n.reason.contains("machine_learning"))
+            .count(),
+        4
+    );
 }

@@ -32,12 +32,18 @@ impl Span {
 
     /// The empty span at `pos`.
     pub const fn at(pos: usize) -> Span {
-        Span { start: pos, end: pos }
+        Span {
+            start: pos,
+            end: pos,
+        }
     }
 
     /// The smallest span that covers both.
     pub fn to(self, other: Span) -> Span {
-        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
 
     /// The range as `start..end`.
@@ -48,7 +54,10 @@ impl Span {
     /// This span moved `offset` bytes to the right: used when a query is embedded in a larger file
     /// (a TOML string, a YAML block) so that errors point into the file.
     pub fn shifted(self, offset: usize) -> Span {
-        Span { start: self.start + offset, end: self.end + offset }
+        Span {
+            start: self.start + offset,
+            end: self.end + offset,
+        }
     }
 }
 
@@ -84,8 +93,14 @@ impl LineCol {
         let offset = offset.min(text.len());
         let before = &text.as_bytes()[..offset];
         let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-        let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-        let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |p| p + 1);
+        let column = String::from_utf8_lossy(&before[line_start..])
+            .chars()
+            .count()
+            + 1;
         LineCol { line, column }
     }
 }
@@ -106,7 +121,12 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A diagnostic with no help line.
     pub fn new(code: &'static str, message: impl Into<String>, span: Span) -> Diagnostic {
-        Diagnostic { code, message: message.into(), span, help: None }
+        Diagnostic {
+            code,
+            message: message.into(),
+            span,
+            help: None,
+        }
     }
 
     /// Adds a help line.
@@ -125,13 +145,21 @@ impl Diagnostic {
     /// under the span, and `help: ...` when present. `text` is the text the span points into.
     pub fn render(&self, origin: &str, text: &str) -> String {
         let pos = LineCol::of(text, self.span.start);
-        let mut out = format!("{origin}:{}:{}: {} [{}]\n", pos.line, pos.column, self.message, self.code);
-        let line_start = text[..self.span.start.min(text.len())].rfind('\n').map_or(0, |p| p + 1);
-        let line_end = text[line_start..].find('\n').map_or(text.len(), |p| line_start + p);
+        let mut out = format!(
+            "{origin}:{}:{}: {} [{}]\n",
+            pos.line, pos.column, self.message, self.code
+        );
+        let line_start = text[..self.span.start.min(text.len())]
+            .rfind('\n')
+            .map_or(0, |p| p + 1);
+        let line_end = text[line_start..]
+            .find('\n')
+            .map_or(text.len(), |p| line_start + p);
         let line = &text[line_start..line_end];
         let width = if self.span.end > self.span.start {
             let end = self.span.end.min(line_end).max(self.span.start);
-            text.get(self.span.start.min(text.len())..end).map_or(1, |s| s.chars().count().max(1))
+            text.get(self.span.start.min(text.len())..end)
+                .map_or(1, |s| s.chars().count().max(1))
         } else {
             1
         };
@@ -176,7 +204,8 @@ mod tests {
     #[test]
     fn render_points_at_the_span() {
         let text = "any where\n  foo ==== 1";
-        let d = Diagnostic::new("eql::syntax", "unexpected `==`", Span::new(18, 20)).with_help("use `==`");
+        let d = Diagnostic::new("eql::syntax", "unexpected `==`", Span::new(18, 20))
+            .with_help("use `==`");
         let r = d.render("rule.toml", text);
         assert_eq!(
             r,

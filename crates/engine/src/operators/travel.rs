@@ -46,7 +46,10 @@ pub struct TravelFactory(pub TravelSpec);
 
 impl OperatorFactory for TravelFactory {
     fn create(&self) -> Box<dyn Operator> {
-        Box::new(TravelOperator { users: Keyed::new(self.0.max_keys), spec: self.0.clone() })
+        Box::new(TravelOperator {
+            users: Keyed::new(self.0.max_keys),
+            spec: self.0.clone(),
+        })
     }
 }
 
@@ -89,10 +92,14 @@ impl Operator for TravelOperator {
         }
         let Some(t) = ev.time_millis() else { return };
         let num = |f: &Field| f.first(ev).and_then(|v| v.as_f64());
-        let (Some(lat), Some(lon)) = (num(&self.spec.lat), num(&self.spec.lon)) else { return };
+        let (Some(lat), Some(lon)) = (num(&self.spec.lat), num(&self.spec.lon)) else {
+            return;
+        };
         let text = |f: &Field| f.first(ev).and_then(|v| v.to_text()).unwrap_or_default();
         let name = format!("{}, {}", text(&self.spec.city), text(&self.spec.country));
-        let Some(combos) = super::combinations(ev, &self.spec.group_by) else { return };
+        let Some(combos) = super::combinations(ev, &self.spec.group_by) else {
+            return;
+        };
         for values in combos {
             let user = self.users.entry(&key_of(&values), t, User::default);
             let first = *user.first_seen.get_or_insert(t);
@@ -103,18 +110,40 @@ impl Operator for TravelOperator {
                 let hours = ((t - prev.time).max(1) as f64) / 3_600_000.0;
                 let speed = km / hours;
                 let baseline_ok = self.spec.baseline_ms.is_none() || new_place;
-                if !learning && baseline_ok && km >= self.spec.min_distance_km && speed > self.spec.max_speed_kmh {
-                    let group = self.spec.group_by.iter().zip(&values).map(|((n, _), v)| (n.clone(), serde_json::json!(v))).collect();
+                if !learning
+                    && baseline_ok
+                    && km >= self.spec.min_distance_km
+                    && speed > self.spec.max_speed_kmh
+                {
+                    let group = self
+                        .spec
+                        .group_by
+                        .iter()
+                        .zip(&values)
+                        .map(|((n, _), v)| (n.clone(), serde_json::json!(v)))
+                        .collect();
                     out.push(Detection {
                         time_ms: t,
                         events: vec![prev.event.0.clone(), ev.clone()],
                         group,
                         count: 2,
                         fields: vec![
-                            ("impossible_travel.first_location".into(), serde_json::json!(prev.name)),
-                            ("impossible_travel.second_location".into(), serde_json::json!(name)),
-                            ("impossible_travel.distance_km".into(), serde_json::json!(km.round())),
-                            ("impossible_travel.speed_kmh".into(), serde_json::json!(speed.round())),
+                            (
+                                "impossible_travel.first_location".into(),
+                                serde_json::json!(prev.name),
+                            ),
+                            (
+                                "impossible_travel.second_location".into(),
+                                serde_json::json!(name),
+                            ),
+                            (
+                                "impossible_travel.distance_km".into(),
+                                serde_json::json!(km.round()),
+                            ),
+                            (
+                                "impossible_travel.speed_kmh".into(),
+                                serde_json::json!(speed.round()),
+                            ),
                         ],
                         ..Detection::default()
                     });
@@ -123,7 +152,13 @@ impl Operator for TravelOperator {
             if new_place && user.known.len() < 256 {
                 user.known.push(name.clone());
             }
-            user.last = Some(Place { time: t, lat, lon, name: name.clone(), event: StoredEvent(ev.clone()) });
+            user.last = Some(Place {
+                time: t,
+                lat,
+                lon,
+                name: name.clone(),
+                event: StoredEvent(ev.clone()),
+            });
         }
     }
 
@@ -140,7 +175,9 @@ mod tests {
     use trailhound_event::{Event, View};
 
     fn ev(t: &str, lat: f64, lon: f64, city: &str) -> SharedEvent {
-        let raw = format!(r#"{{"eventTime":"{t}","user":"bob","lat":{lat},"lon":{lon},"city":"{city}","country":"X"}}"#);
+        let raw = format!(
+            r#"{{"eventTime":"{t}","user":"bob","lat":{lat},"lon":{lon},"city":"{city}","country":"X"}}"#
+        );
         let doc: sonic_rs::Value = sonic_rs::from_str(&raw).expect("valid");
         Arc::new(Event::new(Cow::Owned(raw), doc, Default::default()))
     }
@@ -159,18 +196,33 @@ mod tests {
             baseline_ms: baseline,
             max_keys: 10,
         };
-        TravelOperator { users: Keyed::new(10), spec }
+        TravelOperator {
+            users: Keyed::new(10),
+            spec,
+        }
     }
 
     #[test]
     fn paris_to_new_york_in_an_hour_is_impossible() {
         let mut o = op(None);
         let mut out = Vec::new();
-        o.on_event(0, &ev("2024-01-01T10:00:00Z", 48.85, 2.35, "Paris"), &mut out);
-        o.on_event(0, &ev("2024-01-01T11:00:00Z", 40.71, -74.0, "New York"), &mut out);
+        o.on_event(
+            0,
+            &ev("2024-01-01T10:00:00Z", 48.85, 2.35, "Paris"),
+            &mut out,
+        );
+        o.on_event(
+            0,
+            &ev("2024-01-01T11:00:00Z", 40.71, -74.0, "New York"),
+            &mut out,
+        );
         assert_eq!(out.len(), 1);
         // Ten hours later is a plausible flight.
-        o.on_event(0, &ev("2024-01-01T21:00:00Z", 48.85, 2.35, "Paris"), &mut out);
+        o.on_event(
+            0,
+            &ev("2024-01-01T21:00:00Z", 48.85, 2.35, "Paris"),
+            &mut out,
+        );
         assert_eq!(out.len(), 1);
         assert!((haversine_km(48.85, 2.35, 40.71, -74.0) - 5837.0).abs() < 20.0);
     }
@@ -179,13 +231,33 @@ mod tests {
     fn baseline_learns_then_flags_new_places_only() {
         let mut o = op(Some(86_400_000));
         let mut out = Vec::new();
-        o.on_event(0, &ev("2024-01-01T10:00:00Z", 48.85, 2.35, "Paris"), &mut out);
-        o.on_event(0, &ev("2024-01-01T11:00:00Z", 40.71, -74.0, "New York"), &mut out);
+        o.on_event(
+            0,
+            &ev("2024-01-01T10:00:00Z", 48.85, 2.35, "Paris"),
+            &mut out,
+        );
+        o.on_event(
+            0,
+            &ev("2024-01-01T11:00:00Z", 40.71, -74.0, "New York"),
+            &mut out,
+        );
         assert!(out.is_empty(), "learning");
-        o.on_event(0, &ev("2024-01-03T10:00:00Z", 48.85, 2.35, "Paris"), &mut out);
-        o.on_event(0, &ev("2024-01-03T11:00:00Z", 40.71, -74.0, "New York"), &mut out);
+        o.on_event(
+            0,
+            &ev("2024-01-03T10:00:00Z", 48.85, 2.35, "Paris"),
+            &mut out,
+        );
+        o.on_event(
+            0,
+            &ev("2024-01-03T11:00:00Z", 40.71, -74.0, "New York"),
+            &mut out,
+        );
         assert!(out.is_empty(), "both places known");
-        o.on_event(0, &ev("2024-01-03T12:00:00Z", 35.68, 139.69, "Tokyo"), &mut out);
+        o.on_event(
+            0,
+            &ev("2024-01-03T12:00:00Z", 35.68, 139.69, "Tokyo"),
+            &mut out,
+        );
         assert_eq!(out.len(), 1);
     }
 }

@@ -173,7 +173,11 @@ impl WindowOperator {
     /// Fresh state.
     pub fn new(spec: WindowSpec) -> WindowOperator {
         let groups = Keyed::new(spec.max_keys);
-        WindowOperator { spec, groups, dropped_entries: 0 }
+        WindowOperator {
+            spec,
+            groups,
+            dropped_entries: 0,
+        }
     }
 
     fn group_keys(input: &WindowInput, ev: &SharedEvent) -> Option<Vec<Vec<String>>> {
@@ -248,16 +252,47 @@ impl WindowOperator {
         out
     }
 
-    fn detection(&self, values: &[String], time_ms: i64, events: Vec<SharedEvent>, count: u64, verdict: Verdict, fields: Vec<(String, serde_json::Value)>) -> Detection {
-        let group = self.spec.group_names.iter().zip(values).map(|(n, v)| (n.clone(), serde_json::json!(v))).collect();
-        Detection { time_ms, events, group, count, fields, severity: verdict.severity, label: verdict.label, message: None }
+    fn detection(
+        &self,
+        values: &[String],
+        time_ms: i64,
+        events: Vec<SharedEvent>,
+        count: u64,
+        verdict: Verdict,
+        fields: Vec<(String, serde_json::Value)>,
+    ) -> Detection {
+        let group = self
+            .spec
+            .group_names
+            .iter()
+            .zip(values)
+            .map(|(n, v)| (n.clone(), serde_json::json!(v)))
+            .collect();
+        Detection {
+            time_ms,
+            events,
+            group,
+            count,
+            fields,
+            severity: verdict.severity,
+            label: verdict.label,
+            message: None,
+        }
     }
 
     fn close_signals(&mut self, now: i64, all: bool, out: &mut Vec<Detection>) {
-        let Emission::Signal { keep_alive_ms, max_duration_ms } = self.spec.emission else { return };
+        let Emission::Signal {
+            keep_alive_ms,
+            max_duration_ms,
+        } = self.spec.emission
+        else {
+            return;
+        };
         let mut closed: Vec<(Vec<String>, Signal)> = Vec::new();
         for (_, g) in self.groups.iter_mut() {
-            let done = g.signal.as_ref().is_some_and(|s| all || now - s.last > keep_alive_ms || now - s.first > max_duration_ms);
+            let done = g.signal.as_ref().is_some_and(|s| {
+                all || now - s.last > keep_alive_ms || now - s.first > max_duration_ms
+            });
             if done {
                 if let Some(s) = g.signal.take() {
                     closed.push((g.values.clone(), s));
@@ -282,18 +317,31 @@ impl Operator for WindowOperator {
             if input.filter != slot {
                 continue;
             }
-            let Some(keys) = Self::group_keys(input, ev) else { continue };
+            let Some(keys) = Self::group_keys(input, ev) else {
+                continue;
+            };
             let distinct: Option<String> = (!input.distinct.is_empty()).then(|| {
-                input.distinct.iter().map(|f| f.first(ev).and_then(|v| v.to_text()).unwrap_or_default()).collect::<Vec<_>>().join("\u{1f}")
+                input
+                    .distinct
+                    .iter()
+                    .map(|f| f.first(ev).and_then(|v| v.to_text()).unwrap_or_default())
+                    .collect::<Vec<_>>()
+                    .join("\u{1f}")
             });
             let value: Option<f64> = input.value.as_ref().and_then(|f| {
-                f.first(ev).and_then(|v| v.as_f64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok())))
+                f.first(ev).and_then(|v| {
+                    v.as_f64()
+                        .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+                })
             });
             for values in keys {
                 let key = key_of(&values);
                 let samples = self.spec.samples;
                 let window = self.spec.window_ms;
-                let g = self.groups.entry(&key, t, || Group { inputs: (0..n_inputs).map(|_| InputWindow::default()).collect(), ..Group::default() });
+                let g = self.groups.entry(&key, t, || Group {
+                    inputs: (0..n_inputs).map(|_| InputWindow::default()).collect(),
+                    ..Group::default()
+                });
                 if g.values.is_empty() {
                     g.values = values.clone();
                 }
@@ -316,11 +364,14 @@ impl Operator for WindowOperator {
                     g.samples.push_back((t, StoredEvent(ev.clone())));
                 }
                 let aggs = Self::aggregates(&self.spec, g);
-                let Some(verdict) = self.spec.condition.check(&aggs) else { continue };
+                let Some(verdict) = self.spec.condition.check(&aggs) else {
+                    continue;
+                };
                 let summary = Self::summary(&aggs);
                 match self.spec.emission {
                     Emission::Reset => {
-                        let events: Vec<SharedEvent> = g.samples.iter().map(|(_, e)| e.0.clone()).collect();
+                        let events: Vec<SharedEvent> =
+                            g.samples.iter().map(|(_, e)| e.0.clone()).collect();
                         let count = aggs.values().map(|a| a.count).sum();
                         for w in g.inputs.iter_mut() {
                             w.entries.clear();
@@ -330,15 +381,26 @@ impl Operator for WindowOperator {
                         let d = self.detection(&values, t, events, count, verdict, summary);
                         out.push(d);
                     }
-                    Emission::Signal { keep_alive_ms, max_duration_ms } => {
-                        let reopen = g.signal.as_ref().is_some_and(|s| t - s.last > keep_alive_ms || t - s.first > max_duration_ms);
+                    Emission::Signal {
+                        keep_alive_ms,
+                        max_duration_ms,
+                    } => {
+                        // A late event (older than the signal's last one) folds in when it is
+                        // within keep-alive of the signal's span; otherwise, as for a new
+                        // event, the open signal closes and a new one opens.
+                        let reopen = g.signal.as_ref().is_some_and(|s| {
+                            t - s.last > keep_alive_ms
+                                || t - s.first > max_duration_ms
+                                || s.first - t > keep_alive_ms
+                        });
                         let mut finished = None;
                         if reopen {
                             finished = g.signal.take();
                         }
                         match g.signal.as_mut() {
                             Some(s) => {
-                                s.last = t;
+                                s.last = s.last.max(t);
+                                s.first = s.first.min(t);
                                 s.firings += 1;
                                 s.aggregates = summary;
                                 if s.events.len() < samples {
@@ -351,15 +413,27 @@ impl Operator for WindowOperator {
                             }
                             None => {
                                 let events = g.samples.iter().map(|(_, e)| e.clone()).collect();
-                                g.signal = Some(Signal { first: t, last: t, firings: 1, verdict, events, aggregates: summary });
+                                g.signal = Some(Signal {
+                                    first: t,
+                                    last: t,
+                                    firings: 1,
+                                    verdict,
+                                    events,
+                                    aggregates: summary,
+                                });
                             }
                         }
                         if let Some(s) = finished {
                             let values = g.values.clone();
                             let events = s.events.iter().map(|e| e.0.clone()).collect();
                             let mut fields = s.aggregates;
-                            fields.push(("signal.firings".to_owned(), serde_json::json!(s.firings)));
-                            out.push(self.detection(&values, s.last, events, s.firings, s.verdict, fields));
+                            fields
+                                .push(("signal.firings".to_owned(), serde_json::json!(s.firings)));
+                            out.push(
+                                self.detection(
+                                    &values, s.last, events, s.firings, s.verdict, fields,
+                                ),
+                            );
                         }
                     }
                 }
@@ -370,7 +444,12 @@ impl Operator for WindowOperator {
     fn on_watermark(&mut self, watermark_ms: i64, out: &mut Vec<Detection>) {
         self.close_signals(watermark_ms, false, out);
         let horizon = watermark_ms.saturating_sub(self.spec.window_ms);
-        self.groups.retain(|_, g| g.signal.is_some() || g.inputs.iter().any(|w| w.entries.back().is_some_and(|(t, _, _)| *t >= horizon)));
+        self.groups.retain(|_, g| {
+            g.signal.is_some()
+                || g.inputs
+                    .iter()
+                    .any(|w| w.entries.back().is_some_and(|(t, _, _)| *t >= horizon))
+        });
     }
 
     fn finish(&mut self, out: &mut Vec<Detection>) {
@@ -400,9 +479,18 @@ mod tests {
     }
 
     fn ev(n: u64, t: &str, user: &str, ip: &str) -> SharedEvent {
-        let raw = format!(r#"{{"eventID":"e{n}","eventTime":"{t}","eventName":"X","sourceIPAddress":"{ip}","userIdentity":{{"arn":"{user}"}}}}"#);
+        let raw = format!(
+            r#"{{"eventID":"e{n}","eventTime":"{t}","eventName":"X","sourceIPAddress":"{ip}","userIdentity":{{"arn":"{user}"}}}}"#
+        );
         let doc: sonic_rs::Value = sonic_rs::from_str(&raw).expect("valid");
-        Arc::new(Event::new(Cow::Owned(raw), doc, trailhound_event::Origin { source: 0, record: n }))
+        Arc::new(Event::new(
+            Cow::Owned(raw),
+            doc,
+            trailhound_event::Origin {
+                source: 0,
+                record: n,
+            },
+        ))
     }
 
     fn spec(n: u64, emission: Emission) -> WindowSpec {
@@ -437,25 +525,45 @@ mod tests {
     #[test]
     fn reset_fires_at_the_count_and_starts_again() {
         let at = |m: u32, s: u32| format!("2024-01-01T10:{m:02}:{s:02}Z");
-        let events: Vec<SharedEvent> = (0..7).map(|i| ev(i, &at(0, i as u32), "alice", "1.1.1.1")).collect();
+        let events: Vec<SharedEvent> = (0..7)
+            .map(|i| ev(i, &at(0, i as u32), "alice", "1.1.1.1"))
+            .collect();
         let out = run(spec(3, Emission::Reset), &events);
         assert_eq!(out.len(), 2, "7 events, fire at 3 and 6");
         assert_eq!(out[0].count, 3);
-        assert_eq!(out[0].group, vec![("@userIdentity.arn".to_string(), serde_json::json!("alice"))]);
+        assert_eq!(
+            out[0].group,
+            vec![("@userIdentity.arn".to_string(), serde_json::json!("alice"))]
+        );
     }
 
     #[test]
     fn the_window_slides_and_is_inclusive() {
         // 10:00:00 and 10:05:00 are exactly 5 minutes apart: both inside.
-        let out = run(spec(2, Emission::Reset), &[ev(1, "2024-01-01T10:00:00Z", "a", "x"), ev(2, "2024-01-01T10:05:00Z", "a", "x")]);
+        let out = run(
+            spec(2, Emission::Reset),
+            &[
+                ev(1, "2024-01-01T10:00:00Z", "a", "x"),
+                ev(2, "2024-01-01T10:05:00Z", "a", "x"),
+            ],
+        );
         assert_eq!(out.len(), 1);
-        let out = run(spec(2, Emission::Reset), &[ev(1, "2024-01-01T10:00:00Z", "a", "x"), ev(2, "2024-01-01T10:05:01Z", "a", "x")]);
+        let out = run(
+            spec(2, Emission::Reset),
+            &[
+                ev(1, "2024-01-01T10:00:00Z", "a", "x"),
+                ev(2, "2024-01-01T10:05:01Z", "a", "x"),
+            ],
+        );
         assert!(out.is_empty());
     }
 
     #[test]
     fn signals_fold_while_alive_and_close_after() {
-        let keep = Emission::Signal { keep_alive_ms: 60_000, max_duration_ms: 600_000 };
+        let keep = Emission::Signal {
+            keep_alive_ms: 60_000,
+            max_duration_ms: 600_000,
+        };
         let events = [
             ev(1, "2024-01-01T10:00:00Z", "a", "x"),
             ev(2, "2024-01-01T10:00:30Z", "a", "x"), // fires (2 >= 1 ... every event fires)
@@ -464,6 +572,24 @@ mod tests {
         ];
         let out = run(spec(1, keep), &events);
         assert_eq!(out.iter().map(|d| d.count).collect::<Vec<_>>(), [3, 1]);
+    }
+
+    #[test]
+    fn late_events_do_not_move_a_signal_back_in_time() {
+        let keep = Emission::Signal {
+            keep_alive_ms: 60_000,
+            max_duration_ms: 600_000,
+        };
+        let events = [
+            ev(1, "2024-01-01T10:00:00Z", "a", "x"),
+            ev(2, "2024-01-01T10:00:30Z", "a", "x"),
+            ev(3, "2023-01-01T10:00:00Z", "a", "x"), // a year late: a signal of its own
+            ev(4, "2024-01-01T10:00:40Z", "a", "x"),
+        ];
+        let out = run(spec(1, keep), &events);
+        let mut counts: Vec<u64> = out.iter().map(|d| d.count).collect();
+        counts.sort_unstable();
+        assert_eq!(counts, [1, 1, 2], "{out:?}");
     }
 
     #[test]
@@ -477,14 +603,24 @@ mod tests {
         }
         let mut s = spec(0, Emission::Reset);
         s.condition = Arc::new(Distinct(2));
-        let out = run(s, &[ev(1, "2024-01-01T10:00:00Z", "a", "1.1.1.1"), ev(2, "2024-01-01T10:00:01Z", "a", "1.1.1.1"), ev(3, "2024-01-01T10:00:02Z", "a", "2.2.2.2")]);
+        let out = run(
+            s,
+            &[
+                ev(1, "2024-01-01T10:00:00Z", "a", "1.1.1.1"),
+                ev(2, "2024-01-01T10:00:01Z", "a", "1.1.1.1"),
+                ev(3, "2024-01-01T10:00:02Z", "a", "2.2.2.2"),
+            ],
+        );
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].events.len(), 3);
     }
 
     #[test]
     fn percentile_is_nearest_rank() {
-        let a = InputAggregate { values: vec![15.0, 20.0, 35.0, 40.0, 50.0], ..InputAggregate::default() };
+        let a = InputAggregate {
+            values: vec![15.0, 20.0, 35.0, 40.0, 50.0],
+            ..InputAggregate::default()
+        };
         assert_eq!(a.percentile(30.0), Some(20.0));
         assert_eq!(a.percentile(100.0), Some(50.0));
         assert_eq!(a.avg(), Some(32.0));

@@ -10,8 +10,8 @@
 //!   `trailhound_engine::lucene`, anchored.
 
 use regex::{Regex, RegexBuilder};
-use trailhound_engine::{Glob, GlobPart, Test, TextMode, TextOp, fold};
 use trailhound_engine::lucene::{LuceneRegex, REGEX_SIZE_LIMIT};
+use trailhound_engine::{Glob, GlobPart, Test, TextMode, TextOp, fold};
 
 use crate::MatchOp;
 
