@@ -26,6 +26,59 @@ pub enum Command {
     Hunt(HuntArgs),
     /// Print every record as the chosen view would index it, one JSON document per line.
     Normalize(NormalizeArgs),
+    /// Inspect rules: list, validate, ATT&CK coverage, rule tests.
+    Rules(RulesArgs),
+}
+
+/// `trailhound rules`.
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: RulesCommand,
+}
+
+/// `trailhound rules` subcommands. Without paths they work on the bundled pack.
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Every rule: id, name, source, type, severity, tactics, techniques, runnable or why not.
+    List {
+        /// Rule files or directories.
+        paths: Vec<PathBuf>,
+        /// A Sigma field-mapping file.
+        #[arg(long, value_name = "FILE")]
+        sigma_mapping: Option<PathBuf>,
+        /// One JSON object per rule instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every error (file:line:column) and warning; exit code 2 when a rule is broken.
+    Validate {
+        /// Rule files or directories.
+        paths: Vec<PathBuf>,
+        /// A Sigma field-mapping file.
+        #[arg(long, value_name = "FILE")]
+        sigma_mapping: Option<PathBuf>,
+    },
+    /// The ATT&CK tactics and techniques the rules cover.
+    Coverage {
+        /// Rule files or directories.
+        paths: Vec<PathBuf>,
+        /// A Sigma field-mapping file.
+        #[arg(long, value_name = "FILE")]
+        sigma_mapping: Option<PathBuf>,
+        /// Also write an ATT&CK Navigator layer (format 4.5) scored by rule count.
+        #[arg(long, value_name = "FILE")]
+        navigator: Option<PathBuf>,
+    },
+    /// Run the rules' test files (`*.test.json`); exit code 1 when a case fails.
+    Test {
+        /// Rule and test files or directories.
+        paths: Vec<PathBuf>,
+        /// A Sigma field-mapping file.
+        #[arg(long, value_name = "FILE")]
+        sigma_mapping: Option<PathBuf>,
+    },
 }
 
 /// Options shared by every command that reads logs.

@@ -3,6 +3,8 @@
 mod args;
 mod hunt;
 mod report;
+mod rules_cmd;
+mod text_table;
 mod timearg;
 
 use args::{Cli, Command, InputArgs, NormalizeArgs, ViewArg};
@@ -29,6 +31,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Hunt(args) => hunt::hunt(args),
         Command::Normalize(args) => normalize(args),
+        Command::Rules(args) => rules_cmd::run(args),
     };
     match result {
         Ok(code) => code,

@@ -19,6 +19,7 @@ pub mod elastic;
 pub mod pack;
 pub mod report;
 pub mod sigma;
+pub mod testing;
 
 pub use report::{LoadReport, NotRunnable, RuleError, RuleOutcome};
 

@@ -15,7 +15,9 @@ pub fn display_name(path: &str) -> String {
 pub fn rule_sources() -> Vec<(String, String)> {
     FILES
         .iter()
-        .filter(|(path, _)| !path.split('/').any(|seg| seg == "tests"))
+        .filter(|(path, _)| {
+            !path.split('/').any(|seg| seg == "tests") && !path.ends_with(".test.json")
+        })
         .map(|(path, text)| (display_name(path), (*text).to_owned()))
         .collect()
 }
@@ -23,4 +25,13 @@ pub fn rule_sources() -> Vec<(String, String)> {
 /// Loads and compiles the bundled pack.
 pub fn load(options: &LoadOptions) -> LoadReport {
     crate::load_sources(&rule_sources(), options, LoadReport::default())
+}
+
+/// The pack's rule test files (`*.test.json`), as `(display name, text)`.
+pub fn test_sources() -> Vec<(String, String)> {
+    FILES
+        .iter()
+        .filter(|(path, _)| path.ends_with(".test.json"))
+        .map(|(path, text)| (display_name(path), (*text).to_owned()))
+        .collect()
 }
