@@ -192,10 +192,10 @@ fn coverage_map(report: &LoadReport) -> BTreeMap<String, (Vec<String>, Vec<Strin
                     .chain(tech.subtechnique.iter().map(|s| &s.id));
                 for id in ids {
                     let entry = map.entry(id.clone()).or_default();
-                    if let Some(tac) = &tactic {
-                        if !entry.0.contains(tac) {
-                            entry.0.push(tac.clone());
-                        }
+                    if let Some(tac) = &tactic
+                        && !entry.0.contains(tac)
+                    {
+                        entry.0.push(tac.clone());
                     }
                     if !entry.1.contains(&meta.name) {
                         entry.1.push(meta.name.clone());

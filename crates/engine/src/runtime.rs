@@ -277,10 +277,10 @@ impl<'s> Runtime<'s> {
             self.stats.training += 1;
             return;
         }
-        if d.message.is_none() {
-            if let Some(t) = &self.set.rules()[rule].message {
-                d.message = Some(t.render(&self.set.rules()[rule].meta, &d));
-            }
+        if d.message.is_none()
+            && let Some(t) = &self.set.rules()[rule].message
+        {
+            d.message = Some(t.render(&self.set.rules()[rule].meta, &d));
         }
         let meta = self.set.rules()[rule].meta.clone();
         if self.options.replay && !self.admit(rule, &meta, d.time_ms) {

@@ -110,10 +110,10 @@ pub fn threat_from_tags(tags: &[String]) -> Vec<Threat> {
                     }
                 }
             }
-        } else if let Some(t) = tactic(rest) {
-            if !tactics.contains(&t) {
-                tactics.push(t);
-            }
+        } else if let Some(t) = tactic(rest)
+            && !tactics.contains(&t)
+        {
+            tactics.push(t);
         }
     }
     if tactics.is_empty() && !techniques.is_empty() {

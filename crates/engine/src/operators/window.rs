@@ -185,10 +185,10 @@ impl WindowOperator {
         for f in &input.group_by {
             let mut values: Vec<String> = Vec::new();
             f.visit(ev, &mut |v| {
-                if let Some(t) = v.to_text() {
-                    if !values.contains(&t) {
-                        values.push(t);
-                    }
+                if let Some(t) = v.to_text()
+                    && !values.contains(&t)
+                {
+                    values.push(t);
                 }
                 false
             });
@@ -293,10 +293,8 @@ impl WindowOperator {
             let done = g.signal.as_ref().is_some_and(|s| {
                 all || now - s.last > keep_alive_ms || now - s.first > max_duration_ms
             });
-            if done {
-                if let Some(s) = g.signal.take() {
-                    closed.push((g.values.clone(), s));
-                }
+            if done && let Some(s) = g.signal.take() {
+                closed.push((g.values.clone(), s));
             }
         }
         closed.sort_by_key(|(_, s)| s.last);
