@@ -28,6 +28,24 @@ pub enum Command {
     Normalize(NormalizeArgs),
     /// Inspect rules: list, validate, ATT&CK coverage, rule tests.
     Rules(RulesArgs),
+    /// An alert's investigation guide with the triggering event's values filled in.
+    Explain(ExplainArgs),
+}
+
+/// `trailhound explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The alert id (or the start of it).
+    pub id: String,
+    /// The alerts file (`hunt --format jsonl` output).
+    #[arg(long, value_name = "FILE")]
+    pub alerts: PathBuf,
+    /// Where the rule is (default: the file the alert names, or the bundled pack).
+    #[arg(long, short = 'r', value_name = "PATH")]
+    pub rules: Vec<PathBuf>,
+    /// A Sigma field-mapping file.
+    #[arg(long, value_name = "FILE")]
+    pub sigma_mapping: Option<PathBuf>,
 }
 
 /// `trailhound rules`.

@@ -1,7 +1,9 @@
 //! The `trailhound` command line.
 
 mod args;
+mod explain;
 mod hunt;
+mod markdown;
 mod report;
 mod rules_cmd;
 mod text_table;
@@ -32,6 +34,7 @@ fn main() -> ExitCode {
         Command::Hunt(args) => hunt::hunt(args),
         Command::Normalize(args) => normalize(args),
         Command::Rules(args) => rules_cmd::run(args),
+        Command::Explain(args) => explain::explain(args),
     };
     match result {
         Ok(code) => code,
