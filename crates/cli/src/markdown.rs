@@ -49,52 +49,51 @@ fn inline(text: &str, color: bool, code: &dyn Fn(&str) -> Option<String>) -> Str
     let mut out = String::new();
     let mut rest = text;
     while !rest.is_empty() {
-        if let Some(after) = rest.strip_prefix('`') {
-            if let Some(end) = after.find('`') {
-                let span = &after[..end];
-                let shown = if color {
-                    console::Style::new()
-                        .cyan()
-                        .force_styling(true)
-                        .apply_to(span)
-                        .to_string()
-                } else {
-                    format!("`{span}`")
-                };
-                out.push_str(&shown);
-                if let Some(value) = code(span) {
-                    out.push_str(&format!(" ({value})"));
-                }
-                rest = &after[end + 1..];
-                continue;
+        if let Some(after) = rest.strip_prefix('`')
+            && let Some(end) = after.find('`')
+        {
+            let span = &after[..end];
+            let shown = if color {
+                console::Style::new()
+                    .cyan()
+                    .force_styling(true)
+                    .apply_to(span)
+                    .to_string()
+            } else {
+                format!("`{span}`")
+            };
+            out.push_str(&shown);
+            if let Some(value) = code(span) {
+                out.push_str(&format!(" ({value})"));
             }
+            rest = &after[end + 1..];
+            continue;
         }
-        if let Some(after) = rest.strip_prefix("**") {
-            if let Some(end) = after.find("**") {
-                let span = &after[..end];
-                out.push_str(&if color {
-                    console::Style::new()
-                        .bold()
-                        .force_styling(true)
-                        .apply_to(span)
-                        .to_string()
-                } else {
-                    span.to_owned()
-                });
-                rest = &after[end + 2..];
-                continue;
-            }
+        if let Some(after) = rest.strip_prefix("**")
+            && let Some(end) = after.find("**")
+        {
+            let span = &after[..end];
+            out.push_str(&if color {
+                console::Style::new()
+                    .bold()
+                    .force_styling(true)
+                    .apply_to(span)
+                    .to_string()
+            } else {
+                span.to_owned()
+            });
+            rest = &after[end + 2..];
+            continue;
         }
-        if let Some(after) = rest.strip_prefix('[') {
-            if let Some(close) = after.find("](") {
-                if let Some(end) = after[close + 2..].find(')') {
-                    let label = &after[..close];
-                    let url = &after[close + 2..close + 2 + end];
-                    out.push_str(&format!("{label} <{url}>"));
-                    rest = &after[close + 3 + end..];
-                    continue;
-                }
-            }
+        if let Some(after) = rest.strip_prefix('[')
+            && let Some(close) = after.find("](")
+            && let Some(end) = after[close + 2..].find(')')
+        {
+            let label = &after[..close];
+            let url = &after[close + 2..close + 2 + end];
+            out.push_str(&format!("{label} <{url}>"));
+            rest = &after[close + 3 + end..];
+            continue;
         }
         let Some(c) = rest.chars().next() else { break };
         out.push(c);
