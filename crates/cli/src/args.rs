@@ -30,6 +30,82 @@ pub enum Command {
     Rules(RulesArgs),
     /// An alert's investigation guide with the triggering event's values filled in.
     Explain(ExplainArgs),
+    /// One ad-hoc KQL, EQL, ES|QL or Datadog query over logs.
+    Query(QueryArgs),
+    /// Elastic hunting queries (ES|QL): list them, or run one by name.
+    HuntQuery(HuntQueryArgs),
+}
+
+/// `trailhound query`.
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// The query language.
+    #[arg(long, short = 'l', value_enum)]
+    pub lang: QueryLang,
+    /// The query text.
+    pub query: String,
+    /// Which vocabulary matching records are printed in (KQL, EQL, Datadog).
+    #[arg(long, value_enum, default_value_t = ViewArg::Raw)]
+    pub view: ViewArg,
+    /// How an ES|QL result table is printed.
+    #[arg(long, short = 'f', value_enum, default_value_t = QueryOutput::Table)]
+    pub format: QueryOutput,
+    /// Input options.
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// Query languages of `trailhound query`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum QueryLang {
+    /// Kibana Query Language, over the ECS view.
+    Kql,
+    /// Event Query Language, over the ECS view (event queries and sequences).
+    Eql,
+    /// ES|QL, over the ECS view; prints the result table.
+    Esql,
+    /// Datadog log search syntax, over the Datadog view.
+    Datadog,
+}
+
+/// Result-table formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum QueryOutput {
+    /// An aligned text table.
+    Table,
+    /// One JSON object per row.
+    Jsonl,
+    /// Comma-separated values with a header.
+    Csv,
+}
+
+/// `trailhound hunt-query`.
+#[derive(Debug, Args)]
+pub struct HuntQueryArgs {
+    /// Where the hunting queries are (default: the bundled pack).
+    #[arg(long, short = 'r', value_name = "PATH", global = true)]
+    pub rules: Vec<PathBuf>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: HuntQueryCommand,
+}
+
+/// `trailhound hunt-query` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum HuntQueryCommand {
+    /// Every hunting query: file name, title, ATT&CK techniques.
+    List,
+    /// Run one hunting query (by file name, title or id) and print its table.
+    Run {
+        /// File name (without `.toml`), title or id.
+        name: String,
+        /// How the result table is printed.
+        #[arg(long, short = 'f', value_enum, default_value_t = QueryOutput::Table)]
+        format: QueryOutput,
+        /// Input options.
+        #[command(flatten)]
+        input: InputArgs,
+    },
 }
 
 /// `trailhound explain`.

@@ -4,6 +4,7 @@ mod args;
 mod explain;
 mod hunt;
 mod markdown;
+mod query;
 mod report;
 mod rules_cmd;
 mod text_table;
@@ -35,6 +36,8 @@ fn main() -> ExitCode {
         Command::Normalize(args) => normalize(args),
         Command::Rules(args) => rules_cmd::run(args),
         Command::Explain(args) => explain::explain(args),
+        Command::Query(args) => query::query(args),
+        Command::HuntQuery(args) => query::hunt_query(args),
     };
     match result {
         Ok(code) => code,
