@@ -8,9 +8,7 @@ use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
-use trailhound_engine::operators::sequence::{
-    KeySpec, Limit, SequenceFactory, SequenceSpec, StepSpec,
-};
+use trailhound_engine::operators::sequence::Limit;
 use trailhound_engine::{Alert, Logic, Pred, Rule, RuleMeta, RuleSet, Runtime, RuntimeOptions};
 use trailhound_event::View;
 use trailhound_ingest::{Delivery, Processor};
@@ -60,74 +58,18 @@ fn query_rule(lang: QueryLang, query: &str) -> Result<(Rule, Vec<Limit>), Fatal>
             for w in &c.warnings {
                 eprintln!("warning: {}", w.render("<query>", query).trim_end());
             }
-            let limits = |pipes: &[trailhound_lang_eql::Limit]| -> Vec<Limit> {
-                pipes
-                    .iter()
-                    .map(|p| match p {
-                        trailhound_lang_eql::Limit::Head(n) => {
-                            Limit::Head(usize::try_from(*n).unwrap_or(usize::MAX))
-                        }
-                        trailhound_lang_eql::Limit::Tail(n) => {
-                            Limit::Tail(usize::try_from(*n).unwrap_or(usize::MAX))
-                        }
-                    })
-                    .collect()
+            let eql = trailhound_rules::compile_elastic::eql_logic(
+                c.plan,
+                trailhound_engine::state::DEFAULT_MAX_KEYS,
+            );
+            let rule = Rule {
+                meta,
+                view: View::ECS,
+                filters: eql.filters,
+                logic: eql.logic,
+                message: None,
             };
-            match c.plan {
-                trailhound_lang_eql::Plan::Event { filter, pipes } => {
-                    Ok((per_event(View::ECS, filter), limits(&pipes)))
-                }
-                trailhound_lang_eql::Plan::Sequence(plan) => {
-                    let keys = |k: &[trailhound_lang_eql::JoinKey]| {
-                        k.iter()
-                            .map(|k| KeySpec {
-                                name: k.name.clone(),
-                                field: k.field.clone(),
-                                optional: k.optional,
-                            })
-                            .collect()
-                    };
-                    let mut filters = Vec::new();
-                    let mut steps = Vec::new();
-                    for step in plan.steps {
-                        steps.push(StepSpec {
-                            filter: filters.len(),
-                            keys: keys(&step.keys),
-                            missing: step.missing,
-                        });
-                        filters.push(step.filter);
-                    }
-                    let until = plan.until.map(|u| {
-                        let s = StepSpec {
-                            filter: filters.len(),
-                            keys: keys(&u.keys),
-                            missing: false,
-                        };
-                        filters.push(u.filter);
-                        s
-                    });
-                    let spec = SequenceSpec {
-                        steps,
-                        maxspan_ms: plan
-                            .maxspan_ms
-                            .map(|m| i64::try_from(m).unwrap_or(i64::MAX)),
-                        until,
-                        limits: limits(&plan.pipes),
-                        max_keys: trailhound_engine::state::DEFAULT_MAX_KEYS,
-                    };
-                    let rule = Rule {
-                        meta,
-                        view: View::ECS,
-                        filters,
-                        logic: Logic::Operator(Arc::new(SequenceFactory(spec))),
-                        message: None,
-                    };
-                    Ok((rule, Vec::new()))
-                }
-                trailhound_lang_eql::Plan::Sample(_) => Err(Fatal(
-                    "`sample` queries run as rules (trailhound hunt)".into(),
-                )),
-            }
+            Ok((rule, eql.event_limits))
         }
         QueryLang::Esql => Err(Fatal("internal: ES|QL does not run as a rule query".into())),
     }

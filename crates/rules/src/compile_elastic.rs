@@ -10,7 +10,7 @@ use trailhound_engine::operators::sequence::{
     KeySpec, Limit, SampleFactory, SampleSpec, SequenceFactory, SequenceSpec, StepSpec,
 };
 use trailhound_engine::operators::threshold::{ThresholdFactory, ThresholdSpec};
-use trailhound_engine::{Logic, Rule};
+use trailhound_engine::{Logic, Pred, Rule};
 use trailhound_event::View;
 use trailhound_syntax::Diagnostic;
 
@@ -85,68 +85,17 @@ pub fn compile(file: &str, text: &str, rule: ElasticRule, options: &LoadOptions)
                 Err(d) => return RuleOutcome::Error(err(&d)),
             };
             warnings.extend(compiled.warnings.iter().map(&err));
-            match compiled.plan {
-                trailhound_lang_eql::Plan::Event { filter, pipes } => {
-                    if !pipes.is_empty() {
-                        return RuleOutcome::NotRunnable(
-                            Box::new(meta),
-                            "EQL pipes (`| head`, `| tail`) on an event query in a rule; run it with `trailhound query --lang eql`".into(),
-                        );
-                    }
-                    (vec![filter], Logic::PerEvent)
-                }
-                trailhound_lang_eql::Plan::Sequence(plan) => {
-                    let mut filters = Vec::new();
-                    let mut steps = Vec::new();
-                    for step in plan.steps {
-                        steps.push(StepSpec {
-                            filter: filters.len(),
-                            keys: keys(&step.keys),
-                            missing: step.missing,
-                        });
-                        filters.push(step.filter);
-                    }
-                    let until = plan.until.map(|u| {
-                        let s = StepSpec {
-                            filter: filters.len(),
-                            keys: keys(&u.keys),
-                            missing: false,
-                        };
-                        filters.push(u.filter);
-                        s
-                    });
-                    let spec = SequenceSpec {
-                        steps,
-                        maxspan_ms: plan
-                            .maxspan_ms
-                            .map(|m| i64::try_from(m).unwrap_or(i64::MAX)),
-                        until,
-                        limits: limits(&plan.pipes),
-                        max_keys: options.max_keys,
-                    };
-                    meta.rule_type = "eql/sequence".into();
-                    (filters, Logic::Operator(Arc::new(SequenceFactory(spec))))
-                }
-                trailhound_lang_eql::Plan::Sample(plan) => {
-                    let mut filters = Vec::new();
-                    let mut steps = Vec::new();
-                    for step in plan.steps {
-                        steps.push(StepSpec {
-                            filter: filters.len(),
-                            keys: keys(&step.keys),
-                            missing: false,
-                        });
-                        filters.push(step.filter);
-                    }
-                    let spec = SampleSpec {
-                        steps,
-                        per_key: 1,
-                        max_keys: options.max_keys,
-                    };
-                    meta.rule_type = "eql/sample".into();
-                    (filters, Logic::Operator(Arc::new(SampleFactory(spec))))
-                }
+            let eql = eql_logic(compiled.plan, options.max_keys);
+            if !eql.event_limits.is_empty() {
+                return RuleOutcome::NotRunnable(
+                    Box::new(meta),
+                    "EQL pipes (`| head`, `| tail`) on an event query in a rule; run it with `trailhound query --lang eql`".into(),
+                );
             }
+            if let Some(kind) = eql.kind {
+                meta.rule_type = kind.into();
+            }
+            (eql.filters, eql.logic)
         }
         ElasticLogic::Esql { .. } => {
             return crate::compile_esql::compile(file, text, meta, query, offset, options);
@@ -186,4 +135,88 @@ fn limits(pipes: &[trailhound_lang_eql::Limit]) -> Vec<Limit> {
             }
         })
         .collect()
+}
+
+/// An EQL plan as engine filters and logic.
+pub struct EqlLogic {
+    /// The filters the logic's slots refer to.
+    pub filters: Vec<Pred>,
+    /// Per-event for event queries, an operator for sequences and samples.
+    pub logic: Logic,
+    /// `eql/sequence` or `eql/sample`; `None` for an event query.
+    pub kind: Option<&'static str>,
+    /// `| head` and `| tail` of an event query (rules cannot run them; queries can).
+    pub event_limits: Vec<Limit>,
+}
+
+/// Turns a compiled EQL plan into engine filters and logic, with at most `max_keys` join keys
+/// held by a stateful operator.
+pub fn eql_logic(plan: trailhound_lang_eql::Plan, max_keys: usize) -> EqlLogic {
+    match plan {
+        trailhound_lang_eql::Plan::Event { filter, pipes } => EqlLogic {
+            filters: vec![filter],
+            logic: Logic::PerEvent,
+            kind: None,
+            event_limits: limits(&pipes),
+        },
+        trailhound_lang_eql::Plan::Sequence(plan) => {
+            let mut filters = Vec::new();
+            let mut steps = Vec::new();
+            for step in plan.steps {
+                steps.push(StepSpec {
+                    filter: filters.len(),
+                    keys: keys(&step.keys),
+                    missing: step.missing,
+                });
+                filters.push(step.filter);
+            }
+            let until = plan.until.map(|u| {
+                let s = StepSpec {
+                    filter: filters.len(),
+                    keys: keys(&u.keys),
+                    missing: false,
+                };
+                filters.push(u.filter);
+                s
+            });
+            let spec = SequenceSpec {
+                steps,
+                maxspan_ms: plan
+                    .maxspan_ms
+                    .map(|m| i64::try_from(m).unwrap_or(i64::MAX)),
+                until,
+                limits: limits(&plan.pipes),
+                max_keys,
+            };
+            EqlLogic {
+                filters,
+                logic: Logic::Operator(Arc::new(SequenceFactory(spec))),
+                kind: Some("eql/sequence"),
+                event_limits: Vec::new(),
+            }
+        }
+        trailhound_lang_eql::Plan::Sample(plan) => {
+            let mut filters = Vec::new();
+            let mut steps = Vec::new();
+            for step in plan.steps {
+                steps.push(StepSpec {
+                    filter: filters.len(),
+                    keys: keys(&step.keys),
+                    missing: false,
+                });
+                filters.push(step.filter);
+            }
+            let spec = SampleSpec {
+                steps,
+                per_key: 1,
+                max_keys,
+            };
+            EqlLogic {
+                filters,
+                logic: Logic::Operator(Arc::new(SampleFactory(spec))),
+                kind: Some("eql/sample"),
+                event_limits: Vec::new(),
+            }
+        }
+    }
 }
