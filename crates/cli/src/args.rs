@@ -34,6 +34,74 @@ pub enum Command {
     Query(QueryArgs),
     /// Elastic hunting queries (ES|QL): list them, or run one by name.
     HuntQuery(HuntQueryArgs),
+    /// Generate realistic CloudTrail with injected attack techniques and their ground truth.
+    Simulate(SimulateArgs),
+    /// Score alerts against a simulation's ground truth: detected and missed techniques, and
+    /// alerts on background traffic.
+    Fidelity(FidelityArgs),
+}
+
+/// `trailhound simulate`.
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// Write CloudTrail's S3 delivery layout (`AWSLogs/…/*.json.gz`, five-minute files) and
+    /// `ground-truth.jsonl` under this directory.
+    #[arg(long, value_name = "DIR", conflicts_with = "ndjson", required_unless_present_any = ["ndjson", "list_attacks"])]
+    pub out: Option<PathBuf>,
+    /// Write one record per line, in time order, to this file (`-`: standard output).
+    #[arg(long, value_name = "FILE")]
+    pub ndjson: Option<PathBuf>,
+    /// With `--ndjson`: write the ground truth (one injected event per line) to this file.
+    #[arg(long, value_name = "FILE", requires = "ndjson")]
+    pub ground_truth: Option<PathBuf>,
+    /// Background events (attack events come on top).
+    #[arg(long, short = 'n', default_value_t = 100_000)]
+    pub events: u64,
+    /// Days the simulation covers.
+    #[arg(long, short = 'd', default_value_t = 1)]
+    pub days: u32,
+    /// Start of the window (RFC 3339 date or time; default 2024-01-01).
+    #[arg(long, value_name = "TIME")]
+    pub start: Option<String>,
+    /// Seed: the same seed and options write the same bytes.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Number of AWS accounts.
+    #[arg(long, default_value_t = 3)]
+    pub accounts: u32,
+    /// Regions (comma-separated); the first is the home region, where attacks run.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "us-east-1,us-west-2,eu-west-1"
+    )]
+    pub regions: Vec<String>,
+    /// Inject an attack technique (repeatable), spread over the window or at `ID@TIME`.
+    #[arg(long, short = 'a', value_name = "ID[@TIME]")]
+    pub attack: Vec<String>,
+    /// Inject every technique once.
+    #[arg(long)]
+    pub all_attacks: bool,
+    /// List the techniques and exit.
+    #[arg(long)]
+    pub list_attacks: bool,
+    /// No summary on standard error.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// `trailhound fidelity`.
+#[derive(Debug, Args)]
+pub struct FidelityArgs {
+    /// The simulation's ground truth (`ground-truth.jsonl`).
+    #[arg(long, value_name = "FILE")]
+    pub ground_truth: PathBuf,
+    /// The alerts (`hunt --format jsonl` output).
+    #[arg(long, value_name = "FILE")]
+    pub alerts: PathBuf,
+    /// Print the report as one JSON document.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `trailhound query`.

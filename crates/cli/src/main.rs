@@ -7,6 +7,7 @@ mod markdown;
 mod query;
 mod report;
 mod rules_cmd;
+mod simulate;
 mod text_table;
 mod timearg;
 
@@ -38,6 +39,8 @@ fn main() -> ExitCode {
         Command::Explain(args) => explain::explain(args),
         Command::Query(args) => query::query(args),
         Command::HuntQuery(args) => query::hunt_query(args),
+        Command::Simulate(args) => simulate::simulate(args),
+        Command::Fidelity(args) => simulate::fidelity(args),
     };
     match result {
         Ok(code) => code,
