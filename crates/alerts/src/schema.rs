@@ -30,7 +30,8 @@
 //!  "message":"AddPermission20150331v2 by arn:aws:iam::111122223333:user/bob from 203.0.113.9 (111122223333/us-east-1)",
 //!  "investigation_fields":{"source.ip":"203.0.113.9",…},"fields":{},"events":[{"eventVersion":"1.08",…}]}
 //! ```
-//! The JSON Schema is `docs/alert.schema.json` in the repository.
+//! The JSON Schema is `docs/schemas/alert.schema.json` in the repository, and `docs/alerts.md`
+//! describes each field.
 
 use crate::summary::Summary;
 use serde::Serialize;
@@ -178,12 +179,19 @@ pub fn to_json_line(alert: &Alert) -> String {
     serde_json::to_string(&doc).unwrap_or_default()
 }
 
-/// The alert's message: the rendered one when the rule produced one, otherwise a summary of
-/// the first event.
+/// The alert's message: the rendered one when the rule produced one, otherwise
+/// [`event_summary`].
 pub fn message(alert: &Alert) -> String {
-    if let Some(m) = &alert.detection.message {
-        return m.clone();
+    match &alert.detection.message {
+        Some(m) => m.clone(),
+        None => event_summary(alert),
     }
+}
+
+/// A one-line summary of the alert's first event (`AddPermission20150331v2 by arn:… from
+/// 203.0.113.9 (111122223333/us-east-1)`), prefixed with the number of events when there are
+/// several; the rule name when there is no event.
+pub fn event_summary(alert: &Alert) -> String {
     let summary = alert.detection.events.first().map(|e| Summary::of(e));
     let mut text = match summary {
         Some(s) => s.sentence(),

@@ -190,7 +190,7 @@ const MIN_WIDTH: [usize; 7] = [19, 8, 16, 12, 10, 9, 14];
 /// Order in which columns are dropped when the terminal is too narrow (indices into HEADERS).
 const DROP_ORDER: [usize; 3] = [6, 5, 3];
 
-fn shorten_time(t: &str) -> String {
+pub(crate) fn shorten_time(t: &str) -> String {
     // 2024-05-01T10:00:00.000Z -> 2024-05-01 10:00:00
     t.get(..19)
         .map_or_else(|| t.to_owned(), |s| s.replace('T', " "))
@@ -300,7 +300,7 @@ fn fit(widths: &mut [usize], shown: &mut Vec<usize>, total: usize) {
     }
 }
 
-fn paint(text: &str, sev: Severity) -> String {
+pub(crate) fn paint(text: &str, sev: Severity) -> String {
     let style = match sev {
         Severity::Critical => console::Style::new().red().bold(),
         Severity::High => console::Style::new().red(),

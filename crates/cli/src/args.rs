@@ -342,6 +342,12 @@ pub enum FormatArg {
     Jsonl,
     /// Comma-separated values with a header.
     Csv,
+    /// Elastic alert documents (`kibana.alert.*`) as `_bulk` API lines for `.alerts-security.alerts-default`.
+    Ecs,
+    /// One SARIF 2.1.0 log (for CI code-scanning tools).
+    Sarif,
+    /// Alerts and their events grouped by principal, in time order.
+    Timeline,
 }
 
 /// `trailhound hunt`.

@@ -6,7 +6,9 @@ use std::cell::RefCell;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
-use trailhound_alerts::{AlertSink, CsvSink, JsonlSink, TableSink, TableStyle};
+use trailhound_alerts::{
+    AlertSink, CsvSink, EcsSink, JsonlSink, SarifSink, TableSink, TableStyle, TimelineSink,
+};
 use trailhound_engine::{Alert, Hit, RuleSet, Runtime, RuntimeOptions, Scratch, Slot};
 use trailhound_event::Event;
 use trailhound_ingest::{Delivery, Processor};
@@ -95,6 +97,18 @@ pub fn load_rules(paths: &[std::path::PathBuf], options: &LoadOptions) -> LoadRe
     }
 }
 
+/// Terminal width and colour for standard output; neither for a file.
+fn table_style(output: Option<&std::path::Path>) -> TableStyle {
+    if output.is_some() {
+        TableStyle {
+            width: None,
+            color: false,
+        }
+    } else {
+        TableStyle::for_stdout()
+    }
+}
+
 fn sink(
     format: Option<FormatArg>,
     output: Option<&std::path::Path>,
@@ -112,19 +126,12 @@ fn sink(
         None => Box::new(BufWriter::new(std::io::stdout())),
     };
     Ok(match format {
-        FormatArg::Table => {
-            let style = if output.is_some() {
-                TableStyle {
-                    width: None,
-                    color: false,
-                }
-            } else {
-                TableStyle::for_stdout()
-            };
-            Box::new(TableSink::new(writer, style))
-        }
+        FormatArg::Table => Box::new(TableSink::new(writer, table_style(output))),
+        FormatArg::Timeline => Box::new(TimelineSink::new(writer, table_style(output))),
         FormatArg::Jsonl => Box::new(JsonlSink::new(writer)),
         FormatArg::Csv => Box::new(CsvSink::new(writer)),
+        FormatArg::Ecs => Box::new(EcsSink::new(writer)),
+        FormatArg::Sarif => Box::new(SarifSink::new(writer)),
     })
 }
 

@@ -27,4 +27,4 @@ pub use rule::{
 pub use ruleset::{
     Hit, Logic, MessageTemplate, Operator, OperatorFactory, OperatorStats, Rule, RuleSet, Slot,
 };
-pub use runtime::{Runtime, RuntimeOptions, RuntimeStats};
+pub use runtime::{Runtime, RuntimeOptions, RuntimeStats, run_in_order};

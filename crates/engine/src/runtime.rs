@@ -22,7 +22,7 @@ use crate::ruleset::{Hit, Logic, Operator, RuleSet, Slot};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::sync::Arc;
-use trailhound_event::Val;
+use trailhound_event::{Event, Val};
 
 /// Runtime settings.
 #[derive(Clone, Debug)]
@@ -408,6 +408,37 @@ impl<'s> Runtime<'s> {
         self.last_watermark = i64::MIN;
         self.release(i64::MAX, out);
     }
+}
+
+/// Runs `set` over `events` in the order given, on the calling thread, and returns every alert,
+/// including those `finish` flushes: the same steps the command line takes over its pipeline, for
+/// rule tests and for tests of the engine's users.
+pub fn run_in_order(
+    set: &RuleSet,
+    options: RuntimeOptions,
+    events: impl IntoIterator<Item = Event<'static>>,
+) -> Vec<Alert> {
+    let mut runtime = Runtime::new(set, options);
+    let mut alerts = Vec::new();
+    let mut scratch = crate::Scratch::default();
+    let mut slots = Vec::new();
+    for ev in events {
+        set.matches(&ev, &mut scratch, &mut slots);
+        if let Some(t) = ev.time_millis() {
+            runtime.observe_times(t, t, &mut alerts);
+        }
+        if !slots.is_empty() {
+            runtime.on_hit(
+                Hit {
+                    event: ev,
+                    slots: slots.clone(),
+                },
+                &mut alerts,
+            );
+        }
+    }
+    runtime.finish(&mut alerts);
+    alerts
 }
 
 #[cfg(test)]

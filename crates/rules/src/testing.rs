@@ -24,7 +24,7 @@
 use crate::RuleError;
 use serde::Deserialize;
 use std::borrow::Cow;
-use trailhound_engine::{Alert, Hit, Rule, RuleSet, Runtime, RuntimeOptions, Scratch};
+use trailhound_engine::{Alert, Rule, RuleSet, RuntimeOptions, run_in_order};
 use trailhound_event::{Event, Origin};
 
 /// A rule test file.
@@ -97,44 +97,22 @@ fn line_col_offset(text: &str, line: usize, column: usize) -> usize {
 /// Runs one rule over `events` on its own, every match reported.
 pub fn run_rule(rule: &Rule, events: &[serde_json::Value]) -> Result<Vec<Alert>, String> {
     let set = RuleSet::new(vec![rule.clone()]);
-    let mut runtime = Runtime::new(
-        &set,
-        RuntimeOptions {
-            replay: false,
-            ..RuntimeOptions::default()
-        },
-    );
-    let mut alerts = Vec::new();
-    let mut scratch = Scratch::default();
-    let mut slots = Vec::new();
+    let mut parsed = Vec::with_capacity(events.len());
     for (i, value) in events.iter().enumerate() {
         let text = serde_json::to_string(value).map_err(|e| e.to_string())?;
         let doc: sonic_rs::Value =
             sonic_rs::from_str(&text).map_err(|e| format!("event {}: {e}", i + 1))?;
-        let ev = Event::new(
-            Cow::Owned(text),
-            doc,
-            Origin {
-                source: 0,
-                record: i as u64 + 1,
-            },
-        );
-        set.matches(&ev, &mut scratch, &mut slots);
-        if let Some(t) = ev.time_millis() {
-            runtime.observe_times(t, t, &mut alerts);
-        }
-        if !slots.is_empty() {
-            runtime.on_hit(
-                Hit {
-                    event: ev,
-                    slots: slots.clone(),
-                },
-                &mut alerts,
-            );
-        }
+        let origin = Origin {
+            source: 0,
+            record: i as u64 + 1,
+        };
+        parsed.push(Event::new(Cow::Owned(text), doc, origin));
     }
-    runtime.finish(&mut alerts);
-    Ok(alerts)
+    let options = RuntimeOptions {
+        replay: false,
+        ..RuntimeOptions::default()
+    };
+    Ok(run_in_order(&set, options, parsed))
 }
 
 fn describe(alerts: &[Alert]) -> String {
