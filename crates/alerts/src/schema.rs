@@ -16,6 +16,7 @@
 //! | `group` | object | group-by values (threshold, sequences by key, Datadog group-by) |
 //! | `count` | number | events folded into the alert |
 //! | `suppressed_count` | number | alerts folded into this one by suppression |
+//! | `exception` | string? | only in `--excepted` output: the exception that suppressed the alert |
 //! | `message` | string | the rendered message or a one-line summary of the event |
 //! | `investigation_fields` | object | the rule's investigation fields with their values from the first event |
 //! | `fields` | object | extra values the detection produced (ES\|QL row columns, distinct values, new terms) |
@@ -80,6 +81,8 @@ struct Document<'a> {
     group: Map<String, Value>,
     count: u64,
     suppressed_count: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exception: Option<&'a str>,
     message: String,
     investigation_fields: Map<String, Value>,
     fields: Map<String, Value>,
@@ -171,6 +174,7 @@ pub fn to_json_line(alert: &Alert) -> String {
         group: d.group.iter().cloned().collect(),
         count: d.count,
         suppressed_count: alert.suppressed_count,
+        exception: alert.exception.as_deref(),
         message: message(alert),
         investigation_fields: investigation_fields(alert),
         fields: d.fields.iter().cloned().collect(),

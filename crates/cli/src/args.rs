@@ -375,6 +375,13 @@ pub struct HuntArgs {
     /// Also print alerts of building-block rules (hidden by default, as in Elastic).
     #[arg(long)]
     pub include_building_blocks: bool,
+    /// An exceptions file (TOML): conditions in KQL, EQL, Datadog or Sigma that keep events out
+    /// of the rules they name; repeatable. See the README's "Exceptions".
+    #[arg(long, value_name = "FILE")]
+    pub exceptions: Vec<PathBuf>,
+    /// Write the alerts exceptions suppressed to this file (JSON Lines, each with `exception`).
+    #[arg(long, value_name = "FILE")]
+    pub excepted: Option<PathBuf>,
     /// Input options.
     #[command(flatten)]
     pub input: InputArgs,

@@ -38,11 +38,8 @@ impl Processor for HuntProcessor<'_> {
             let evaluated = self.set.matches(&ev, scratch, slots);
             self.evaluated
                 .fetch_add(evaluated as u64, Ordering::Relaxed);
-            if !slots.is_empty() {
-                out.push(Hit {
-                    event: ev.into_owned(),
-                    slots: slots.clone(),
-                });
+            if let Some(hit) = RuleSet::hit(ev, scratch, slots) {
+                out.push(hit);
             }
         });
     }
@@ -155,7 +152,24 @@ pub fn hunt(args: HuntArgs) -> Result<ExitCode, Fatal> {
             report.errors.len()
         )));
     }
-    let set = RuleSet::new(report.rules);
+    let exceptions = load_exceptions(&args.exceptions, now, args.input.quiet)?;
+    let set = RuleSet::with_exceptions(report.rules, exceptions);
+    if !args.input.quiet {
+        for (i, x) in set.exceptions().iter().enumerate() {
+            if set.exception_reach(i) == 0 {
+                eprintln!(
+                    "warning: exception `{}` applies to none of the loaded rules",
+                    x.name
+                );
+            }
+        }
+    }
+    let mut excepted_out: Option<JsonlSink<Box<dyn Write>>> = match &args.excepted {
+        Some(p) => Some(JsonlSink::new(Box::new(BufWriter::new(
+            std::fs::File::create(p).map_err(|e| Fatal(format!("{}: {e}", p.display())))?,
+        )))),
+        None => None,
+    };
     let runtime_options = RuntimeOptions {
         replay: !args.no_replay,
         ..RuntimeOptions::default()
@@ -177,6 +191,15 @@ pub fn hunt(args: HuntArgs) -> Result<ExitCode, Fatal> {
                     out: &mut Box<dyn AlertSink>,
                     write_error: &mut Option<std::io::Error>| {
         for a in alerts.drain(..) {
+            if a.exception.is_some() {
+                if let Some(sink) = excepted_out.as_mut()
+                    && write_error.is_none()
+                    && let Err(e) = sink.alert(&a)
+                {
+                    *write_error = Some(e);
+                }
+                continue;
+            }
             if a.rule.building_block && !include_bb {
                 hidden += 1;
                 continue;
@@ -238,6 +261,12 @@ pub fn hunt(args: HuntArgs) -> Result<ExitCode, Fatal> {
     {
         write_error = Some(e);
     }
+    if let Some(sink) = excepted_out.as_mut()
+        && write_error.is_none()
+        && let Err(e) = sink.finish()
+    {
+        write_error = Some(e);
+    }
     let stats = runtime.stats().clone();
     let events = reporter.tally_events().max(1);
     reporter.extra = vec![("alerts".into(), shown)];
@@ -291,6 +320,12 @@ pub fn hunt(args: HuntArgs) -> Result<ExitCode, Fatal> {
                 trailhound_engine::alert::iso(now.as_millisecond())
             ));
         }
+        for (x, count) in set.exceptions().iter().zip(&stats.excepted) {
+            notes.push(format!(
+                "exception `{}`: {} alerts suppressed, {} events kept out of stateful rules",
+                x.name, count.alerts, count.events
+            ));
+        }
         if !report.not_runnable.is_empty() {
             notes.push(format!(
                 "{} rules not runnable here (see `trailhound rules list`)",
@@ -310,4 +345,42 @@ pub fn hunt(args: HuntArgs) -> Result<ExitCode, Fatal> {
         return Ok(ExitCode::from(2));
     }
     Ok(exit_code(&reporter))
+}
+
+/// Loads exceptions files; any error in one is fatal (running without an exception its author
+/// relies on would raise what they silenced, running with half of one is worse).
+fn load_exceptions(
+    paths: &[std::path::PathBuf],
+    now: jiff::Timestamp,
+    quiet: bool,
+) -> Result<Vec<trailhound_engine::Exception>, Fatal> {
+    let mut all = Vec::new();
+    for path in paths {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| Fatal(format!("{name}: {e}")))?;
+        match trailhound_rules::exceptions::parse(&name, &text, now) {
+            Ok(x) => {
+                if !quiet {
+                    for w in &x.warnings {
+                        eprintln!("warning: {w}");
+                    }
+                    for (n, date) in &x.expired {
+                        eprintln!(
+                            "warning: {name}: exception `{n}` expired on {date}; not applied"
+                        );
+                    }
+                }
+                all.extend(x.active);
+            }
+            Err(errors) => {
+                let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+                return Err(Fatal(format!(
+                    "{}\n{} error(s) in exceptions file {name}",
+                    text.join("\n").trim_end(),
+                    errors.len()
+                )));
+            }
+        }
+    }
+    Ok(all)
 }

@@ -41,6 +41,9 @@ pub struct Alert {
     pub detection: Detection,
     /// Similar alerts folded into this one by suppression.
     pub suppressed_count: u64,
+    /// The exception that suppressed this alert: such alerts are not raised, only listed and
+    /// counted.
+    pub exception: Option<Arc<str>>,
 }
 
 impl Alert {
@@ -53,6 +56,7 @@ impl Alert {
             view,
             detection,
             suppressed_count: 0,
+            exception: None,
         }
     }
 

@@ -95,6 +95,9 @@ pub struct Scratch {
     folded: String,
     /// The candidates of the last call, ascending.
     pub out: Vec<u32>,
+    /// Filters the last [`RuleSet::matches`](crate::RuleSet::matches) call found passed but
+    /// excepted, with the exception's index.
+    pub excepted: Vec<(crate::Slot, u32)>,
 }
 
 impl Dispatch {

@@ -8,6 +8,7 @@
 
 pub mod alert;
 pub mod dispatch;
+pub mod exception;
 pub mod ir;
 pub mod lucene;
 pub mod operators;
@@ -19,6 +20,7 @@ pub mod state;
 
 pub use alert::{Alert, Detection, SharedEvent};
 pub use dispatch::{Dispatch, Scratch};
+pub use exception::{Exception, ExceptionCount, ExceptionScope};
 pub use ir::{CmpOp, EventPredicate, Pred, Test, TextMode, TextOp};
 pub use pattern::{Cidr, Glob, GlobPart, fold};
 pub use rule::{

@@ -18,6 +18,18 @@ pub enum RuleSource {
 }
 
 impl RuleSource {
+    /// The source with lowercase name `name`.
+    pub fn parse(name: &str) -> Option<RuleSource> {
+        [
+            RuleSource::Elastic,
+            RuleSource::Datadog,
+            RuleSource::Sigma,
+            RuleSource::Trailhound,
+        ]
+        .into_iter()
+        .find(|s| s.name() == name)
+    }
+
     /// Lowercase name.
     pub fn name(self) -> &'static str {
         match self {

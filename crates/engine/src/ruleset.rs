@@ -9,6 +9,7 @@
 
 use crate::alert::{Detection, SharedEvent};
 use crate::dispatch::{Dispatch, Scratch};
+use crate::exception::Exception;
 use crate::ir::Pred;
 use crate::rule::RuleMeta;
 use std::fmt;
@@ -98,6 +99,9 @@ pub struct RuleSet {
     rules: Vec<Rule>,
     slots: Vec<Slot>,
     dispatch: Dispatch,
+    exceptions: Vec<Exception>,
+    /// Per rule, the exceptions that apply to it.
+    rule_exceptions: Vec<Vec<u32>>,
 }
 
 /// An event that passed at least one filter, on its way from a worker to the runtime.
@@ -107,11 +111,27 @@ pub struct Hit {
     pub event: Event<'static>,
     /// The filters it passed, ascending.
     pub slots: Vec<Slot>,
+    /// Filters it passed that an exception (by index) keeps it out of.
+    pub excepted: Vec<(Slot, u32)>,
 }
 
 impl RuleSet {
     /// Indexes the rules' filters.
     pub fn new(rules: Vec<Rule>) -> RuleSet {
+        RuleSet::with_exceptions(rules, Vec::new())
+    }
+
+    /// Indexes the rules' filters, with exceptions that keep events out of the rules in their
+    /// scope.
+    pub fn with_exceptions(rules: Vec<Rule>, exceptions: Vec<Exception>) -> RuleSet {
+        let rule_exceptions = rules
+            .iter()
+            .map(|r| {
+                (0..exceptions.len() as u32)
+                    .filter(|&e| exceptions[e as usize].scope.applies(&r.meta))
+                    .collect()
+            })
+            .collect();
         let mut slots = Vec::new();
         let mut preds: Vec<&Pred> = Vec::new();
         for (r, rule) in rules.iter().enumerate() {
@@ -128,7 +148,22 @@ impl RuleSet {
             rules,
             slots,
             dispatch,
+            exceptions,
+            rule_exceptions,
         }
+    }
+
+    /// The exceptions.
+    pub fn exceptions(&self) -> &[Exception] {
+        &self.exceptions
+    }
+
+    /// How many rules exception `e` applies to.
+    pub fn exception_reach(&self, e: usize) -> usize {
+        self.rule_exceptions
+            .iter()
+            .filter(|es| es.contains(&(e as u32)))
+            .count()
     }
 
     /// The rules.
@@ -146,18 +181,41 @@ impl RuleSet {
         self.dispatch.unindexed()
     }
 
-    /// The filters `ev` passes, into `out` (cleared first). Returns how many filters were
+    /// The filters `ev` passes, into `out` (cleared first); filters it passes but an exception
+    /// keeps it out of go to `scratch.excepted` (cleared first). Returns how many filters were
     /// evaluated (the dispatch candidates), for the rules-per-record statistic.
     pub fn matches(&self, ev: &Event<'_>, scratch: &mut Scratch, out: &mut Vec<Slot>) -> usize {
         out.clear();
+        scratch.excepted.clear();
         self.dispatch.candidates(ev, scratch);
         for &i in &scratch.out {
             let slot = self.slots[i as usize];
-            if self.rules[slot.rule as usize].filters[slot.filter as usize].eval(ev) {
-                out.push(slot);
+            let rule = slot.rule as usize;
+            if !self.rules[rule].filters[slot.filter as usize].eval(ev) {
+                continue;
+            }
+            let excepted = self.rule_exceptions[rule]
+                .iter()
+                .find(|&&e| self.exceptions[e as usize].pred.eval(ev));
+            match excepted {
+                Some(&e) => scratch.excepted.push((slot, e)),
+                None => out.push(slot),
             }
         }
         scratch.out.len()
+    }
+
+    /// The hit for `ev` after [`RuleSet::matches`] filled `slots` and `scratch`: `None` when it
+    /// passed no filter.
+    pub fn hit(ev: Event<'_>, scratch: &Scratch, slots: &[Slot]) -> Option<Hit> {
+        if slots.is_empty() && scratch.excepted.is_empty() {
+            return None;
+        }
+        Some(Hit {
+            event: ev.into_owned(),
+            slots: slots.to_vec(),
+            excepted: scratch.excepted.clone(),
+        })
     }
 }
 

@@ -64,6 +64,8 @@ pub struct RuntimeStats {
     pub duplicates: u64,
     /// Detections made while learning history (`--history` inputs), not alerted.
     pub training: u64,
+    /// Per exception of the rule set (same order), what it kept out.
+    pub excepted: Vec<crate::ExceptionCount>,
 }
 
 struct Pending {
@@ -138,7 +140,10 @@ impl<'s> Runtime<'s> {
             runs: vec![HashMap::new(); n],
             held: (0..n).map(|_| HashMap::new()).collect(),
             seen: HashSet::new(),
-            stats: RuntimeStats::default(),
+            stats: RuntimeStats {
+                excepted: vec![crate::ExceptionCount::default(); set.exceptions().len()],
+                ..RuntimeStats::default()
+            },
             detections: Vec::new(),
             data_start: i64::MAX,
             training: false,
@@ -183,16 +188,19 @@ impl<'s> Runtime<'s> {
 
     /// Takes a hit from the workers. Alerts that become final go to `out`.
     pub fn on_hit(&mut self, hit: Hit, out: &mut Vec<Alert>) {
-        self.stats.hits += 1;
-        let time = hit
-            .event
-            .time_millis()
-            .unwrap_or(if self.max_time == i64::MIN {
-                0
-            } else {
-                self.max_time
-            });
         let event = Arc::new(hit.event);
+        if !hit.excepted.is_empty() {
+            self.on_excepted(&event, hit.excepted, out);
+            if hit.slots.is_empty() {
+                return;
+            }
+        }
+        self.stats.hits += 1;
+        let time = event.time_millis().unwrap_or(if self.max_time == i64::MIN {
+            0
+        } else {
+            self.max_time
+        });
         if time < self.released {
             self.stats.late += 1;
             self.dispatch(time, &event, &hit.slots, out);
@@ -213,6 +221,40 @@ impl<'s> Runtime<'s> {
                 self.stats.forced += 1;
                 self.released = self.released.max(p.time);
                 self.dispatch(p.time, &p.event, &p.slots, out);
+            }
+        }
+    }
+
+    /// Counts what exceptions kept out; for per-event rules, hands out the alert the event would
+    /// have raised, marked with the exception (outside replay and suppression: it is a record of
+    /// what was excepted, not an alert).
+    fn on_excepted(&mut self, ev: &SharedEvent, excepted: Vec<(Slot, u32)>, out: &mut Vec<Alert>) {
+        for (slot, e) in excepted {
+            let rule = &self.set.rules()[slot.rule as usize];
+            let Some(count) = self.stats.excepted.get_mut(e as usize) else {
+                continue;
+            };
+            match rule.logic {
+                Logic::PerEvent if slot.filter == 0 => {
+                    count.alerts += 1;
+                    if self.training {
+                        continue;
+                    }
+                    let mut d = Detection {
+                        time_ms: ev.time_millis().unwrap_or(0),
+                        events: vec![ev.clone()],
+                        count: 1,
+                        ..Detection::default()
+                    };
+                    if let Some(t) = &rule.message {
+                        d.message = Some(t.render(&rule.meta, &d));
+                    }
+                    let mut alert = Alert::new(rule.meta.clone(), rule.view, d);
+                    alert.exception =
+                        Some(Arc::from(self.set.exceptions()[e as usize].name.as_str()));
+                    out.push(alert);
+                }
+                _ => count.events += 1,
             }
         }
     }
@@ -427,14 +469,8 @@ pub fn run_in_order(
         if let Some(t) = ev.time_millis() {
             runtime.observe_times(t, t, &mut alerts);
         }
-        if !slots.is_empty() {
-            runtime.on_hit(
-                Hit {
-                    event: ev,
-                    slots: slots.clone(),
-                },
-                &mut alerts,
-            );
+        if let Some(hit) = RuleSet::hit(ev, &scratch, &slots) {
+            runtime.on_hit(hit, &mut alerts);
         }
     }
     runtime.finish(&mut alerts);
@@ -483,6 +519,7 @@ mod tests {
                 Hit {
                     event: ev,
                     slots: vec![Slot { rule: 0, filter: 0 }],
+                    excepted: Vec::new(),
                 },
                 &mut out,
             );

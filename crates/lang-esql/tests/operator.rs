@@ -254,7 +254,14 @@ fn runs_inside_the_engine_runtime() {
         let mut slots: Vec<Slot> = Vec::new();
         set.matches(&ev, &mut scratch, &mut slots);
         if !slots.is_empty() {
-            rt.on_hit(trailhound_engine::Hit { event: ev, slots }, &mut alerts);
+            rt.on_hit(
+                trailhound_engine::Hit {
+                    event: ev,
+                    slots,
+                    excepted: Vec::new(),
+                },
+                &mut alerts,
+            );
         }
     }
     rt.finish(&mut alerts);

@@ -22,6 +22,21 @@ pub fn parse_now_minus(s: &str) -> Option<i64> {
     parse_duration(s.trim().strip_prefix("now-")?)
 }
 
+/// An instant written as an RFC 3339 time (`2025-06-30T12:00:00Z`) or a date (`2025-06-30`,
+/// meaning the end of that day in UTC: an exception that "expires 2025-06-30" still applies on
+/// that day).
+pub fn parse_instant(s: &str) -> Option<jiff::Timestamp> {
+    let s = s.trim();
+    if let Ok(t) = s.parse::<jiff::Timestamp>() {
+        return Some(t);
+    }
+    let date: jiff::civil::Date = s.parse().ok()?;
+    let next = date.tomorrow().ok()?;
+    next.to_zoned(jiff::tz::TimeZone::UTC)
+        .ok()
+        .map(|z| z.timestamp())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -301,7 +301,7 @@ pub fn index_covers_cloudtrail(pattern: &str) -> bool {
 
 /// Offset of the first character of a TOML string value whose value span is `span`: past the
 /// opening quotes, and past a newline right after a multi-line opener (TOML trims it).
-fn content_offset(text: &str, span: std::ops::Range<usize>) -> usize {
+pub(crate) fn content_offset(text: &str, span: std::ops::Range<usize>) -> usize {
     let raw = text.get(span.clone()).unwrap_or("");
     let mut off = span.start;
     for opener in ["'''", "\"\"\"", "'", "\""] {

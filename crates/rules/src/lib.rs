@@ -16,6 +16,7 @@ pub mod compile_esql;
 pub mod datadog;
 pub mod duration;
 pub mod elastic;
+pub mod exceptions;
 pub mod pack;
 pub mod report;
 pub mod sigma;
