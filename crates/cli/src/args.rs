@@ -34,11 +34,41 @@ pub enum Command {
     Query(QueryArgs),
     /// Elastic hunting queries (ES|QL): list them, or run one by name.
     HuntQuery(HuntQueryArgs),
+    /// One actor's activity across the logs: first and last seen, actions, errors, regions,
+    /// user agents, source addresses and the alerts it raised.
+    Investigate(InvestigateArgs),
     /// Generate realistic CloudTrail with injected attack techniques and their ground truth.
     Simulate(SimulateArgs),
     /// Score alerts against a simulation's ground truth: detected and missed techniques, and
     /// alerts on background traffic.
     Fidelity(FidelityArgs),
+}
+
+/// `trailhound investigate`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("actor").required(true).args(["principal", "access_key", "ip"])))]
+pub struct InvestigateArgs {
+    /// The principal's ARN (`userIdentity.arn`); a role ARN also matches its sessions.
+    #[arg(long, value_name = "ARN")]
+    pub principal: Option<String>,
+    /// An access key id (`userIdentity.accessKeyId`).
+    #[arg(long, value_name = "ID")]
+    pub access_key: Option<String>,
+    /// A source address or CIDR block (`sourceIPAddress`).
+    #[arg(long, value_name = "ADDRESS")]
+    pub ip: Option<String>,
+    /// Rules whose alerts to show (default: the bundled pack).
+    #[arg(long, short = 'r', value_name = "PATH")]
+    pub rules: Vec<PathBuf>,
+    /// Print one JSON document instead of tables.
+    #[arg(long)]
+    pub json: bool,
+    /// Rows per table (most frequent first).
+    #[arg(long, default_value_t = 20)]
+    pub top: usize,
+    /// Input options.
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 /// `trailhound simulate`.

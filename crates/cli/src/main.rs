@@ -3,6 +3,7 @@
 mod args;
 mod explain;
 mod hunt;
+mod investigate;
 mod markdown;
 mod query;
 mod report;
@@ -20,6 +21,19 @@ use std::sync::Arc;
 use trailhound_event::{Enrichment, Event, View};
 use trailhound_ingest::{Delivery, Input, Limits, Options, Processor};
 
+/// Rust ignores SIGPIPE, so a write to a closed pipe is an error every `print!` would panic
+/// on; restoring the default makes `trailhound … | head` end the way `cat` or `grep` do.
+// The one unsafe call of the binary: libc's signal(2).
+#[allow(unsafe_code)]
+fn reset_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to SIG_DFL at start-up, before any thread exists,
+    // has no preconditions.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 /// A failure that ends the run with exit code 2.
 #[derive(Debug)]
 struct Fatal(String);
@@ -31,6 +45,7 @@ impl<E: std::fmt::Display> From<E> for Fatal {
 }
 
 fn main() -> ExitCode {
+    reset_sigpipe();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Hunt(args) => hunt::hunt(args),
@@ -39,6 +54,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => explain::explain(args),
         Command::Query(args) => query::query(args),
         Command::HuntQuery(args) => query::hunt_query(args),
+        Command::Investigate(args) => investigate::investigate(args),
         Command::Simulate(args) => simulate::simulate(args),
         Command::Fidelity(args) => simulate::fidelity(args),
     };
