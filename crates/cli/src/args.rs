@@ -225,6 +225,9 @@ pub struct ExplainArgs {
 /// `trailhound rules`.
 #[derive(Debug, Args)]
 pub struct RulesArgs {
+    /// Rule files or directories, as with `hunt` (the same as giving them as paths).
+    #[arg(long, short = 'r', value_name = "PATH", global = true)]
+    pub rules: Vec<PathBuf>,
     /// What to do.
     #[command(subcommand)]
     pub command: RulesCommand,

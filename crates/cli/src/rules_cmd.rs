@@ -12,25 +12,29 @@ use trailhound_rules::LoadReport;
 
 /// Runs a `rules` subcommand.
 pub fn run(args: RulesArgs) -> Result<ExitCode, Fatal> {
+    let with_rules = |mut paths: Vec<PathBuf>| {
+        paths.extend(args.rules.iter().cloned());
+        paths
+    };
     match args.command {
         RulesCommand::List {
             paths,
             sigma_mapping,
             json,
-        } => list(&paths, sigma_mapping.as_deref(), json),
+        } => list(&with_rules(paths), sigma_mapping.as_deref(), json),
         RulesCommand::Validate {
             paths,
             sigma_mapping,
-        } => validate(&paths, sigma_mapping.as_deref()),
+        } => validate(&with_rules(paths), sigma_mapping.as_deref()),
         RulesCommand::Coverage {
             paths,
             sigma_mapping,
             navigator,
-        } => coverage(&paths, sigma_mapping.as_deref(), navigator),
+        } => coverage(&with_rules(paths), sigma_mapping.as_deref(), navigator),
         RulesCommand::Test {
             paths,
             sigma_mapping,
-        } => test(&paths, sigma_mapping.as_deref()),
+        } => test(&with_rules(paths), sigma_mapping.as_deref()),
     }
 }
 

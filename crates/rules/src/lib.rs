@@ -109,10 +109,8 @@ pub fn rule_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<RuleError>) {
             let mut entries: Vec<PathBuf> = match std::fs::read_dir(p) {
                 Ok(rd) => rd.filter_map(|e| e.ok()).map(|e| e.path()).collect(),
                 Err(e) => {
-                    errors.push(RuleError::at(
+                    errors.push(RuleError::whole_file(
                         &p.display().to_string(),
-                        "",
-                        0,
                         "rules::io",
                         e.to_string(),
                     ));
@@ -131,19 +129,15 @@ pub fn rule_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<RuleError>) {
             if file_kind(p).is_some() {
                 out.push(p.to_path_buf());
             } else if explicit {
-                errors.push(RuleError::at(
+                errors.push(RuleError::whole_file(
                     &p.display().to_string(),
-                    "",
-                    0,
                     "rules::unknown_kind",
                     "not a rule file (.toml, .json, .yml, .yaml)".into(),
                 ));
             }
         } else {
-            errors.push(RuleError::at(
+            errors.push(RuleError::whole_file(
                 &p.display().to_string(),
-                "",
-                0,
                 "rules::io",
                 "no such file or directory".into(),
             ));
@@ -168,10 +162,8 @@ pub fn load_paths(paths: &[PathBuf], options: &LoadOptions) -> LoadReport {
     for f in files {
         match std::fs::read_to_string(&f) {
             Ok(text) => sources.push((f.display().to_string(), text)),
-            Err(e) => report.errors.push(RuleError::at(
+            Err(e) => report.errors.push(RuleError::whole_file(
                 &f.display().to_string(),
-                "",
-                0,
                 "rules::io",
                 e.to_string(),
             )),

@@ -34,6 +34,18 @@ impl RuleError {
         RuleError::from_diagnostic(file, text, &d)
     }
 
+    /// A problem with a file as a whole (unreadable, missing, not a rule file): no position.
+    pub fn whole_file(file: &str, code: &'static str, message: String) -> RuleError {
+        RuleError {
+            file: file.to_owned(),
+            line: 0,
+            column: 0,
+            code,
+            rendered: format!("{file}: {message} [{code}]\n"),
+            message,
+        }
+    }
+
     /// A language diagnostic whose span is relative to `offset` in `text` (the query's position
     /// in its rule file).
     pub fn from_query(file: &str, text: &str, offset: usize, d: &Diagnostic) -> RuleError {
