@@ -39,6 +39,10 @@ pub enum Command {
     Investigate(InvestigateArgs),
     /// Generate realistic CloudTrail with injected attack techniques and their ground truth.
     Simulate(SimulateArgs),
+    /// Read, decompress and parse every record, and nothing else: the floor `bench/run.sh`
+    /// measures hunts against.
+    #[command(hide = true)]
+    Scan(InputArgs),
     /// Score alerts against a simulation's ground truth: detected and missed techniques, and
     /// alerts on background traffic.
     Fidelity(FidelityArgs),

@@ -23,8 +23,20 @@ fn screen(dir: &Path, cols: u16, no_color: bool) -> Option<String> {
     let log = dir.join("log.ndjson");
     std::fs::write(&log, EVENTS).expect("write");
     let env = if no_color { "NO_COLOR=1 " } else { "" };
+    // The four seed rules that fire on these events, named explicitly so that rules added to the
+    // pack later do not change the table.
+    let pack = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules");
+    let rules: String = [
+        "elastic/lambda_policy_public_invocation.toml",
+        "elastic/lambda_policy_cross_account_invocation.toml",
+        "elastic/hunting/lambda_add_permissions_for_write_actions.toml",
+        "datadog/lambda_resource_policy_modified_by_iam_user.json",
+    ]
+    .iter()
+    .map(|f| format!("-r {} ", pack.join(f).display()))
+    .collect();
     let cmd = format!(
-        "{env}{} hunt --no-progress -q {} ; echo __DONE__; sleep 60",
+        "{env}{} hunt --no-progress -q {rules}{} ; echo __DONE__; sleep 60",
         env!("CARGO_BIN_EXE_trailhound"),
         log.display()
     );

@@ -69,6 +69,9 @@ pub enum FileKind {
 /// The kind of a rule file by extension, or `None` when it is not a rule file (README,
 /// provenance…). YAML files are told apart by [`yaml_kind`].
 pub fn file_kind(path: &Path) -> Option<FileKind> {
+    if is_test_file(path) {
+        return None;
+    }
     match path
         .extension()
         .and_then(|e| e.to_str())
@@ -80,6 +83,13 @@ pub fn file_kind(path: &Path) -> Option<FileKind> {
         Some("yml" | "yaml") => Some(FileKind::Sigma),
         _ => None,
     }
+}
+
+/// A rule test file (`*.test.json`, see [`testing`]): never loaded as a rule.
+pub fn is_test_file(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.to_ascii_lowercase().ends_with(".test.json"))
 }
 
 /// Datadog when a YAML document has top-level `queries:` and `cases:` keys, Sigma otherwise.
@@ -128,7 +138,7 @@ pub fn rule_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<RuleError>) {
         } else if p.is_file() {
             if file_kind(p).is_some() {
                 out.push(p.to_path_buf());
-            } else if explicit {
+            } else if explicit && !is_test_file(p) {
                 errors.push(RuleError::whole_file(
                     &p.display().to_string(),
                     "rules::unknown_kind",
@@ -249,5 +259,37 @@ fn dedupe(report: &mut LoadReport) {
                 report.rules.push(rule);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rule test files sit beside rules (`tests/*.test.json`) and are never loaded as rules,
+    /// whether found by walking a folder or named on the command line.
+    #[test]
+    fn test_files_are_not_rules() {
+        let dir = std::env::temp_dir().join(format!("trailhound-rules-{}", std::process::id()));
+        let tests = dir.join("tests");
+        std::fs::create_dir_all(&tests).expect("dir");
+        let rule = r#"{"name":"r","type":"log_detection","queries":[{"query":"@evt.name:X","groupByFields":[],"aggregation":"count"}],"cases":[{"status":"low","condition":"a > 0"}],"options":{"detectionMethod":"threshold","evaluationWindow":300,"keepAlive":300,"maxSignalDuration":300},"message":"m","tags":[]}"#;
+        std::fs::write(dir.join("r.json"), rule).expect("write");
+        let test = r#"{"rule":"r","cases":[]}"#;
+        std::fs::write(tests.join("r.test.json"), test).expect("write");
+        std::fs::write(dir.join("R.TEST.JSON"), test).expect("write");
+        assert!(is_test_file(Path::new("a/b.test.json")));
+        assert!(!is_test_file(Path::new("a/test.json")));
+        let report = load_paths(
+            &[dir.clone(), tests.join("r.test.json")],
+            &LoadOptions::default(),
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(
+            report.errors.is_empty(),
+            "{:?}",
+            report.errors.first().map(|e| e.to_string())
+        );
+        assert_eq!(report.rules.len(), 1);
     }
 }
