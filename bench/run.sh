@@ -11,29 +11,37 @@
 #
 # Usage: bench/run.sh [--events N] [--smoke]
 #   --events N   records to simulate (default 1000000)
-#   --smoke      20000 records: what CI runs (seconds) so the script never rots
+#   --smoke      5000 records over one day, table in the data folder only: what the test suite
+#                runs (crates/cli/tests/bench_smoke.rs) so the script never rots
 # Generated data is cached in ${BENCH_DATA:-target/bench-data}/<N>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 events=1000000
+days=7
+smoke=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --events) events="$2"; shift 2 ;;
-        --smoke) events=20000; shift ;;
+        --smoke) events=5000; days=1; smoke=1; shift ;;
         *) echo "usage: bench/run.sh [--events N] [--smoke]" >&2; exit 2 ;;
     esac
 done
 
-cargo build --release --locked -p trailhound --quiet
-bin="$PWD/target/release/trailhound"
-data="${BENCH_DATA:-$PWD/target/bench-data}/$events"
+# TRAILHOUND_BIN: an already built binary (the smoke test passes the one `cargo test` built).
+if [ -n "${TRAILHOUND_BIN:-}" ]; then
+    bin="$TRAILHOUND_BIN"
+else
+    cargo build --release --locked -p trailhound --quiet
+    bin="$PWD/target/release/trailhound"
+fi
+data="${BENCH_DATA:-$PWD/target/bench-data}/$events-$days"
 mkdir -p "$data"
 if [ ! -s "$data/events.ndjson" ]; then
-    "$bin" simulate --ndjson "$data/events.ndjson" -n "$events" -d 7 --seed 1 --all-attacks -q
+    "$bin" simulate --ndjson "$data/events.ndjson" -n "$events" -d "$days" --seed 1 --all-attacks -q
 fi
 if [ ! -d "$data/s3/AWSLogs" ]; then
-    "$bin" simulate --out "$data/s3" -n "$events" -d 7 --seed 1 --all-attacks -q
+    "$bin" simulate --out "$data/s3" -n "$events" -d "$days" --seed 1 --all-attacks -q
 fi
 ndjson="$data/events.ndjson"
 gztree="$data/s3/AWSLogs"
@@ -98,16 +106,18 @@ else
     echo "| suzaku (not on PATH) | - | - | - | - | - |" >> "$table"
 fi
 
-mkdir -p bench/results
+out=bench/results/latest.md
+[ "$smoke" = 1 ] && out="$data/results.md"
+mkdir -p "$(dirname "$out")"
 {
     echo "## trailhound benchmark"
     echo
     echo "- commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' (modified)')"
     echo "- machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $cores cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)"
-    echo "- data: $records records (\`trailhound simulate -n $events -d 7 --seed 1 --all-attacks\`), $ndjson_mb MB NDJSON, $gz_mb MB in $gz_files .json.gz files"
+    echo "- data: $records records (\`trailhound simulate -n $events -d $days --seed 1 --all-attacks\`), $ndjson_mb MB NDJSON, $gz_mb MB in $gz_files .json.gz files"
     echo "- command: \`bench/run.sh --events $events\`"
     echo
     echo "| run | seconds | records/s | MB/s (input) | peak RSS MB | filters evaluated per record |"
     echo "|---|---:|---:|---:|---:|---:|"
     cat "$table"
-} | tee bench/results/latest.md
+} | tee "$out"

@@ -583,32 +583,15 @@ impl Splitter {
     }
 }
 
-/// Appends up to one chunk from `input`. Returns true at end of input.
+/// Appends up to one chunk from `input`. Returns true at end of input. Reads until the chunk is
+/// full or the input ends, so small reads (pipes) do not make tiny iterations; the bytes go
+/// straight into the buffer's spare capacity (no zero-filling of a chunk per call, which for a
+/// tree of small `.json.gz` files cost a megabyte of memset per file). On a read error the bytes
+/// read before it are kept in `buf`.
 fn fill<R: Read>(input: &mut R, buf: &mut Vec<u8>) -> io::Result<bool> {
-    let old = buf.len();
-    buf.resize(old + READ_CHUNK, 0);
-    let mut filled = old;
-    // Read until the chunk is full or the input ends, so small reads (pipes) do not make tiny
-    // iterations.
-    loop {
-        match input.read(&mut buf[filled..]) {
-            Ok(0) => {
-                buf.truncate(filled);
-                return Ok(true);
-            }
-            Ok(n) => {
-                filled += n;
-                if filled == buf.len() {
-                    return Ok(false);
-                }
-            }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => {
-                buf.truncate(filled);
-                return Err(e);
-            }
-        }
-    }
+    let chunk = READ_CHUNK as u64;
+    let n = input.by_ref().take(chunk).read_to_end(buf)?;
+    Ok((n as u64) < chunk)
 }
 
 fn compact(buf: &mut Vec<u8>, pos: &mut usize) {
