@@ -279,9 +279,11 @@ pub fn hunt(args: HuntArgs) -> Result<ExitCode, Fatal> {
     if !args.input.quiet {
         let evaluated = processor.evaluated.load(Ordering::Relaxed);
         let mut notes = vec![format!(
-            "{} rules ({} filters, {} not indexed by event name or source); {:.2} filters evaluated per event",
+            "{} rules ({} filters: {} indexed by event name or source, {} by a literal of the record, {} checked on every record); {:.2} filters evaluated per event",
             set.rules().len(),
             set.filter_count(),
+            set.filter_count() - set.unindexed_filters() - set.literal_gated_filters(),
+            set.literal_gated_filters(),
             set.unindexed_filters(),
             evaluated as f64 / events as f64
         )];

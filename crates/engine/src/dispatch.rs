@@ -79,6 +79,71 @@ fn keys(p: &Pred, raw: &str) -> Option<Keys> {
     }
 }
 
+/// A literal shorter than this is too common in records to be worth a look-up.
+const MIN_LITERAL: usize = 3;
+
+/// The longest run of `needle` that appears verbatim in a record's JSON text whenever the
+/// decoded value contains `needle`: printable ASCII without JSON's structural characters,
+/// quotes, backslashes and spaces (so neither string escapes nor the spacing of a serialised
+/// object change it), holding a letter (numbers may be written several ways), at least
+/// [`MIN_LITERAL`] long.
+fn literal_run(needle: &str) -> Option<Box<str>> {
+    let allowed =
+        |c: char| c.is_ascii_graphic() && !matches!(c, '"' | '\\' | '{' | '}' | '[' | ']' | ',');
+    needle
+        .split(|c: char| !allowed(c))
+        .filter(|run| run.len() >= MIN_LITERAL && run.bytes().any(|b| b.is_ascii_alphabetic()))
+        .max_by_key(|run| run.len())
+        .map(|run| run.to_ascii_lowercase().into())
+}
+
+/// How selective a set of alternative literals is: longer and fewer is better.
+fn selectivity(lits: &[Box<str>]) -> (usize, std::cmp::Reverse<usize>) {
+    let shortest = lits.iter().map(|l| l.len()).min().unwrap_or(usize::MAX);
+    (shortest.min(12), std::cmp::Reverse(lits.len()))
+}
+
+/// Literals one of which the record's text must contain (ASCII case-insensitively) for `p` to
+/// hold, if any can be derived. Only fields that copy a raw CloudTrail value verbatim count.
+fn literals(p: &Pred) -> Option<Vec<Box<str>>> {
+    match p {
+        Pred::Test(field, Test::Text { op, .. }) if field.raw_copy().is_some() => {
+            let needles: Vec<&str> = match op {
+                TextOp::Eq(v) | TextOp::Prefix(v) | TextOp::Suffix(v) | TextOp::Contains(v) => {
+                    vec![v]
+                }
+                TextOp::In(set) => set.iter().map(|v| &**v).collect(),
+                TextOp::Glob(g) => {
+                    let longest = g
+                        .parts()
+                        .iter()
+                        .filter_map(|part| match part {
+                            GlobPart::Lit(l) => literal_run(l),
+                            _ => None,
+                        })
+                        .max_by_key(|l| l.len());
+                    return longest.map(|l| vec![l]);
+                }
+                TextOp::Regex(_) => return None,
+            };
+            needles.into_iter().map(literal_run).collect()
+        }
+        Pred::And(children) => children
+            .iter()
+            .filter_map(literals)
+            .max_by_key(|l| selectivity(l)),
+        Pred::Or(children) => {
+            let mut acc = Vec::new();
+            for c in children {
+                acc.extend(literals(c)?);
+            }
+            Some(acc)
+        }
+        Pred::Const(false) => Some(Vec::new()),
+        _ => None,
+    }
+}
+
 /// The index over a list of predicates, identified by their position.
 #[derive(Debug, Default)]
 pub struct Dispatch {
@@ -86,13 +151,81 @@ pub struct Dispatch {
     name_prefixes: Vec<(Box<str>, u32)>,
     by_source: HashMap<Box<str>, Vec<u32>>,
     source_prefixes: Vec<(Box<str>, u32)>,
+    /// Predicates that pin neither name nor source but need one of some literals in the text.
+    literal: Option<LiteralGate>,
     always: Vec<u32>,
+}
+
+/// One multi-pattern scan of the record text for the literals of many predicates.
+#[derive(Debug)]
+struct LiteralGate {
+    matcher: aho_corasick::AhoCorasick,
+    /// Per pattern, the predicates it admits.
+    admits: Vec<Vec<u32>>,
+    /// Every gated predicate (for records the scan cannot judge).
+    all: Vec<u32>,
+}
+
+impl LiteralGate {
+    fn build(gated: Vec<(u32, Vec<Box<str>>)>) -> Option<LiteralGate> {
+        let mut ids: HashMap<Box<str>, usize> = HashMap::new();
+        let mut patterns: Vec<Box<str>> = Vec::new();
+        let mut admits: Vec<Vec<u32>> = Vec::new();
+        let mut all = Vec::new();
+        for (pred, lits) in gated {
+            all.push(pred);
+            for lit in lits {
+                let id = *ids.entry(lit.clone()).or_insert_with(|| {
+                    patterns.push(lit);
+                    admits.push(Vec::new());
+                    admits.len() - 1
+                });
+                admits[id].push(pred);
+            }
+        }
+        let matcher = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(patterns.iter().map(|p| p.as_bytes()))
+            .ok()?;
+        Some(LiteralGate {
+            matcher,
+            admits,
+            all,
+        })
+    }
+
+    /// Adds the predicates whose literals occur in `text` to `out`.
+    fn admit(&self, text: &str, seen: &mut Vec<bool>, out: &mut Vec<u32>) {
+        // Escapes that could spell a literal's characters differently (`\u0052oot`, `\/`), or
+        // non-ASCII text that case-folds onto ASCII letters: the scan cannot judge, so every
+        // gated predicate is a candidate.
+        let bytes = text.as_bytes();
+        if !text.is_ascii()
+            || memchr::memmem::find(bytes, b"\\u").is_some()
+            || memchr::memmem::find(bytes, b"\\/").is_some()
+        {
+            out.extend_from_slice(&self.all);
+            return;
+        }
+        seen.clear();
+        seen.resize(self.admits.len(), false);
+        for m in self.matcher.find_overlapping_iter(text) {
+            let id = m.pattern().as_usize();
+            if let Some(flag) = seen.get_mut(id)
+                && !*flag
+            {
+                *flag = true;
+                out.extend_from_slice(&self.admits[id]);
+            }
+        }
+    }
 }
 
 /// Reusable buffers for [`Dispatch::candidates`], so dispatch allocates nothing per event.
 #[derive(Debug, Default)]
 pub struct Scratch {
     folded: String,
+    seen: Vec<bool>,
     /// The candidates of the last call, ascending.
     pub out: Vec<u32>,
     /// Filters the last [`RuleSet::matches`](crate::RuleSet::matches) call found passed but
@@ -104,6 +237,7 @@ impl Dispatch {
     /// Indexes `preds`; predicate `i` is reported as candidate `i`.
     pub fn build<'a>(preds: impl IntoIterator<Item = &'a Pred>) -> Dispatch {
         let mut d = Dispatch::default();
+        let mut gated: Vec<(u32, Vec<Box<str>>)> = Vec::new();
         for (i, p) in preds.into_iter().enumerate() {
             let id = i as u32;
             if let Some(k) = keys(p, "eventName") {
@@ -118,8 +252,17 @@ impl Dispatch {
                 }
                 d.source_prefixes
                     .extend(k.prefixes.into_iter().map(|p| (p, id)));
+            } else if let Some(lits) = literals(p) {
+                gated.push((id, lits));
             } else {
                 d.always.push(id);
+            }
+        }
+        if !gated.is_empty() {
+            let ids: Vec<u32> = gated.iter().map(|(id, _)| *id).collect();
+            match LiteralGate::build(gated) {
+                Some(gate) => d.literal = Some(gate),
+                None => d.always.extend(ids),
             }
         }
         d
@@ -130,10 +273,18 @@ impl Dispatch {
         self.always.len()
     }
 
+    /// Number of predicates admitted by a literal scan of the record text.
+    pub fn literal_gated(&self) -> usize {
+        self.literal.as_ref().map_or(0, |g| g.all.len())
+    }
+
     /// Fills `scratch.out` with the predicates that could match `ev`, ascending, no repeats.
     pub fn candidates(&self, ev: &Event<'_>, scratch: &mut Scratch) {
         scratch.out.clear();
         scratch.out.extend_from_slice(&self.always);
+        if let Some(gate) = &self.literal {
+            gate.admit(ev.raw(), &mut scratch.seen, &mut scratch.out);
+        }
         for (key, map, prefixes) in [
             ("eventName", &self.by_name, &self.name_prefixes),
             ("eventSource", &self.by_source, &self.source_prefixes),
@@ -291,6 +442,81 @@ mod tests {
                 .filter(|&i| preds[i as usize].eval(&ev))
                 .collect();
             assert_eq!(all, via, "{raw}");
+        }
+    }
+
+    fn sigma_contains(field: &str, needle: &str) -> Pred {
+        t(
+            View::Raw,
+            field,
+            Test::text(TextOp::Contains(needle.into()), true, TextMode::Scalars),
+        )
+    }
+
+    #[test]
+    fn literal_gate_admits_only_records_holding_a_literal() {
+        let preds = vec![
+            // 0: Sigma, case-insensitive contains
+            sigma_contains("userAgent", "TruffleHog"),
+            // 1: Datadog-style exact type, inside an and with an unindexable part
+            Pred::and(vec![
+                t(View::Raw, "userIdentity.type", Test::eq("Root")),
+                Pred::negate(t(View::Raw, "userIdentity.invokedBy", Test::eq("x"))),
+            ]),
+            // 2: a needle with no usable literal (too short): checked on every record
+            sigma_contains("userAgent", "ab"),
+            // 3: an or of literals
+            Pred::or(vec![
+                sigma_contains("userAgent", "kali"),
+                sigma_contains("userAgent", "parrot"),
+            ]),
+        ];
+        let d = Dispatch::build(&preds);
+        assert_eq!(d.literal_gated(), 3);
+        assert_eq!(d.unindexed(), 1);
+        let cands = |raw: &str| cands(&d, raw);
+        assert_eq!(cands(r#"{"userAgent":"trufflehog/3.63"}"#), [0, 2]);
+        assert_eq!(cands(r#"{"userIdentity":{"type":"Root"}}"#), [1, 2]);
+        assert_eq!(cands(r#"{"userAgent":"curl (Kali Linux)"}"#), [2, 3]);
+        assert_eq!(cands(r#"{"userAgent":"aws-cli/2"}"#), [2]);
+        // Escapes that could spell a literal differently, and non-ASCII text: no judgement.
+        assert_eq!(cands(r#"{"userAgent":"\u0054ruffleHog"}"#), [0, 1, 2, 3]);
+        assert_eq!(cands(r#"{"userAgent":"a\/b"}"#), [0, 1, 2, 3]);
+        assert_eq!(cands(r#"{"userAgent":"\u212a"}"#), [0, 1, 2, 3]);
+        assert_eq!(cands("{\"userAgent\":\"é\"}"), [0, 1, 2, 3]);
+    }
+
+    proptest::proptest! {
+        /// Whatever the record, every predicate that holds is a candidate.
+        #[test]
+        fn literal_gate_never_drops_a_match(
+            seed in proptest::sample::select(vec!["", "TruffleHog/", "kALi ", "s/AB", "\u{212A}ali", "ſ/ab"]),
+            tail in "[a-zA-Z /\\\\\"é\u{212A}ſ0-9]{0,24}",
+            kind in proptest::sample::select(vec!["Root", "root", "IAMUser", "R\u{212A}oot"]),
+            escape in proptest::bool::ANY,
+        ) {
+            let preds = vec![
+                sigma_contains("userAgent", "hog"),
+                sigma_contains("userAgent", "Kali"),
+                t(View::Raw, "userIdentity.type", Test::eq("Root")),
+                t(View::Raw, "userIdentity.type", Test::text(TextOp::Eq("root".into()), true, TextMode::Scalars)),
+                t(View::Raw, "userAgent", Test::text(TextOp::Glob(Glob::parse_backslash("*s/ab*", true)), true, TextMode::Scalars)),
+            ];
+            let d = Dispatch::build(&preds);
+            let agent = format!("{seed}{tail}");
+            let mut raw = serde_json::json!({"userAgent": agent, "userIdentity": {"type": kind}}).to_string();
+            if escape {
+                // Spell the first letter of the type as a unicode escape, as JSON allows.
+                raw = raw.replacen("\"type\":\"R", "\"type\":\"\\u0052", 1);
+            }
+            let ev = Event::parse(&raw).expect("valid JSON");
+            let mut scratch = Scratch::default();
+            d.candidates(&ev, &mut scratch);
+            for (i, p) in preds.iter().enumerate() {
+                if p.eval(&ev) {
+                    proptest::prop_assert!(scratch.out.contains(&(i as u32)), "{} matches {}", i, raw);
+                }
+            }
         }
     }
 }

@@ -176,9 +176,15 @@ impl RuleSet {
         self.slots.len()
     }
 
-    /// Filters checked for every event (not indexed by event name or source).
+    /// Filters checked for every event (not indexed by event name or source, nor gated by a
+    /// literal of the record text).
     pub fn unindexed_filters(&self) -> usize {
         self.dispatch.unindexed()
+    }
+
+    /// Filters checked only for records whose text holds one of their literals.
+    pub fn literal_gated_filters(&self) -> usize {
+        self.dispatch.literal_gated()
     }
 
     /// The filters `ev` passes, into `out` (cleared first); filters it passes but an exception
