@@ -419,6 +419,10 @@ pub struct HuntArgs {
     /// Write the alerts exceptions suppressed to this file (JSON Lines, each with `exception`).
     #[arg(long, value_name = "FILE")]
     pub excepted: Option<PathBuf>,
+    /// Keys each stateful rule may hold (group-by values, join keys, new terms); past it the
+    /// least recently used key is evicted and counted in the summary.
+    #[arg(long, value_name = "N", default_value_t = trailhound_engine::state::DEFAULT_MAX_KEYS)]
+    pub max_keys: usize,
     /// Input options.
     #[command(flatten)]
     pub input: InputArgs,

@@ -143,6 +143,7 @@ pub fn hunt(args: HuntArgs) -> Result<ExitCode, Fatal> {
     let mut load_options = load_options(args.sigma_mapping.as_deref())?;
     load_options.now = now;
     load_options.replay = !args.no_replay;
+    load_options.max_keys = args.max_keys.max(1);
     let report = load_rules(&args.rules, &load_options);
     let rule_errors = print_load_report(&report, args.input.quiet);
     if report.rules.is_empty() {

@@ -65,8 +65,23 @@ impl<V> Keyed<V> {
         if time > slot.0 {
             slot.0 = time;
             self.order.push(Reverse((time, key.into())));
+            // Each touch leaves a stale heap entry behind; compact now and then so the heap
+            // stays proportional to the keys, not to the events.
+            if self.order.len() > 4 * self.entries.len() + 1024 {
+                self.compact();
+                // Compaction rebuilt the heap; the entry is still there.
+            }
         }
-        &mut slot.1
+        match self.entries.get_mut(key) {
+            Some(slot) => &mut slot.1,
+            // Inserted or found above; compaction does not remove entries.
+            None => unreachable!("entry exists"),
+        }
+    }
+
+    /// Entries in the eviction heap, stale ones included (for the bound tests).
+    pub fn heap_len(&self) -> usize {
+        self.order.len()
     }
 
     /// The state of `key`, if present.
