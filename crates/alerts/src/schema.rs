@@ -117,14 +117,20 @@ fn rule_part<'a>(rule: &'a RuleMeta, severity: trailhound_engine::Severity) -> R
 /// several values becomes an array; absent fields are left out).
 pub fn investigation_fields(alert: &Alert) -> Map<String, Value> {
     let mut out = Map::new();
-    let Some(ev) = alert.detection.events.first() else {
-        return out;
-    };
+    let d = &alert.detection;
     for name in &alert.rule.investigation_fields {
-        let field = alert.view.resolve(name).field;
-        let values = field.values(ev);
+        let values = d
+            .events
+            .first()
+            .map(|ev| alert.view.resolve(name).field.values(ev))
+            .unwrap_or_default();
         let json = match values.len() {
-            0 => continue,
+            // Not in the event: a column of the alert itself (an ES|QL result column such as
+            // `Esql.*`, a group-by value), as Kibana puts a result row's columns on the alert.
+            0 => match d.fields.iter().chain(&d.group).find(|(k, _)| k == name) {
+                Some((_, v)) if !v.is_null() => v.clone(),
+                _ => continue,
+            },
             1 => values[0].to_json(),
             _ => Value::Array(values.iter().map(|v| v.to_json()).collect()),
         };
@@ -205,4 +211,46 @@ pub fn event_summary(alert: &Alert) -> String {
         text = format!("{} events; first: {text}", alert.detection.count);
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use trailhound_engine::{Detection, RuleMeta};
+    use trailhound_event::View;
+
+    /// Investigation fields come from the event, or else from the alert's own columns (ES|QL
+    /// result columns, group-by values), as Kibana copies a result row onto its alert.
+    #[test]
+    fn investigation_fields_fall_back_to_alert_columns() {
+        let raw = r#"{"eventName":"GetSecretValue","sourceIPAddress":"203.0.113.9","eventTime":"2024-05-01T10:00:00Z"}"#;
+        let ev = trailhound_event::Event::parse(raw)
+            .expect("valid")
+            .into_owned();
+        let rule = RuleMeta {
+            investigation_fields: vec![
+                "source.ip".into(),
+                "Esql.secret_count".into(),
+                "user.name".into(),
+                "cloud.region".into(),
+            ],
+            ..RuleMeta::default()
+        };
+        let detection = Detection {
+            events: vec![Arc::new(ev)],
+            fields: vec![("Esql.secret_count".into(), Value::from(12))],
+            group: vec![("cloud.region".into(), Value::from("us-east-1"))],
+            ..Detection::default()
+        };
+        let alert = Alert::new(Arc::new(rule), View::ECS, detection);
+        let fields = investigation_fields(&alert);
+        assert_eq!(fields["source.ip"], "203.0.113.9");
+        assert_eq!(fields["Esql.secret_count"], 12);
+        assert_eq!(fields["cloud.region"], "us-east-1");
+        assert!(
+            !fields.contains_key("user.name"),
+            "absent everywhere: left out"
+        );
+    }
 }

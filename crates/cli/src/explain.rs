@@ -47,7 +47,9 @@ fn find_alert(path: &std::path::Path, id: &str) -> Result<serde_json::Value, Fat
 
 /// Replaces `{{field}}` with the field's value in the event (through the rule's view); names
 /// with no value are left visible as `{{field}}`.
-pub fn fill(template: &str, ev: &Event<'_>, view: View) -> String {
+/// `{{field}}` placeholders replaced by the event's values, or else by the alert's own columns
+/// (`extra`: ES|QL result columns, group-by values); unknown ones stay visible.
+pub fn fill(template: &str, ev: &Event<'_>, view: View, extra: &serde_json::Value) -> String {
     let mut out = String::new();
     let mut rest = template;
     while let Some(start) = rest.find("{{") {
@@ -65,7 +67,22 @@ pub fn fill(template: &str, ev: &Event<'_>, view: View) -> String {
             .iter()
             .filter_map(|v| v.to_text())
             .collect();
-        if values.is_empty() {
+        let column = ["fields", "group"]
+            .iter()
+            .find_map(|k| extra[*k].get(name))
+            .filter(|v| !v.is_null())
+            .map(|v| match v {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Array(items) => items
+                    .iter()
+                    .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_owned))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                other => other.to_string(),
+            });
+        if let (true, Some(c)) = (values.is_empty(), &column) {
+            out.push_str(c);
+        } else if values.is_empty() {
             out.push_str(&rest[start..start + 2 + end + 2]);
         } else {
             out.push_str(&values.join(", "));
@@ -183,7 +200,7 @@ pub fn explain(args: ExplainArgs) -> Result<ExitCode, Fatal> {
             "trailhound: rule {rule_id} not found; showing the alert's own description (give --rules to load the rule)"
         );
     }
-    let filled = fill(&guide, &ev, view);
+    let filled = fill(&guide, &ev, view, &alert);
     let value_of = |name: &str| -> Option<String> {
         let resolved = view.resolve(name);
         if !resolved.known || name.contains(' ') {
@@ -270,7 +287,20 @@ mod tests {
             "by {{aws.cloudtrail.user_identity.arn}} from {{source.ip}} ({{user_agent.original}})",
             &ev,
             View::ECS,
+            &serde_json::Value::Null,
         );
         assert_eq!(out, "by arn:a from 203.0.113.9 ({{user_agent.original}})");
+        // ES|QL columns and group-by values of the alert fill what the event lacks.
+        let alert = serde_json::json!({
+            "fields": {"Esql.event_action_values": ["A", "B"], "Esql.count": 3},
+            "group": {"cloud.region": "us-east-1"}
+        });
+        let out = fill(
+            "{{Esql.event_action_values}} x{{Esql.count}} in {{cloud.region}} by {{source.ip}}",
+            &ev,
+            View::ECS,
+            &alert,
+        );
+        assert_eq!(out, "A, B x3 in us-east-1 by 203.0.113.9");
     }
 }

@@ -293,11 +293,19 @@ impl RuleMeta {
 
     /// Technique and sub-technique ids of the mapping.
     pub fn techniques(&self) -> Vec<&str> {
-        let mut out = Vec::new();
-        for t in &self.threat {
-            for tech in &t.technique {
-                out.push(tech.technique.id.as_str());
-                out.extend(tech.subtechnique.iter().map(|s| s.id.as_str()));
+        let mut out: Vec<&str> = Vec::new();
+        // A technique listed under several tactics is one technique.
+        let ids = self
+            .threat
+            .iter()
+            .flat_map(|t| &t.technique)
+            .flat_map(|tech| {
+                std::iter::once(tech.technique.id.as_str())
+                    .chain(tech.subtechnique.iter().map(|s| s.id.as_str()))
+            });
+        for id in ids {
+            if !out.contains(&id) {
+                out.push(id);
             }
         }
         out
