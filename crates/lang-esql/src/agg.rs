@@ -357,6 +357,91 @@ impl AggState {
         }
     }
 
+    /// Whether states of `spec` over consecutive runs of rows merge ([`AggState::merge`]) into
+    /// exactly the state of all the rows: not for the floating-point accumulators (`AVG`,
+    /// `STD_DEV`, `WEIGHTED_AVG`, `SUM` of doubles), whose rounding depends on the order of
+    /// additions.
+    pub(crate) fn mergeable(spec: &AggSpec) -> bool {
+        match spec.kind {
+            AggKind::Count
+            | AggKind::CountDistinct
+            | AggKind::Values
+            | AggKind::Min
+            | AggKind::Max
+            | AggKind::Median
+            | AggKind::Mad
+            | AggKind::Percentile
+            | AggKind::Top
+            | AggKind::Present
+            | AggKind::Absent => true,
+            AggKind::Sum => spec.ty != EsqlType::Double,
+            AggKind::Avg | AggKind::StdDev | AggKind::WeightedAvg => false,
+        }
+    }
+
+    /// Folds in `later`, the state of rows that follow this state's rows, giving the state of
+    /// all of them as [`AggState::add`] would have. False (and this state unspecified) when
+    /// that cannot be done exactly.
+    pub(crate) fn merge(&mut self, spec: &AggSpec, later: &AggState) -> bool {
+        match (self, later) {
+            (AggState::Count(n), AggState::Count(m)) => *n += m,
+            (AggState::Distinct(set), AggState::Distinct(more)) => {
+                // A value equal to one already held keeps the earlier one, as `add` does.
+                for v in more {
+                    if !set.contains(v) {
+                        set.insert(v.clone());
+                    }
+                }
+            }
+            (
+                AggState::Sum { int, doubles, any },
+                AggState::Sum {
+                    int: int2,
+                    doubles: doubles2,
+                    any: any2,
+                },
+            ) => {
+                if !doubles.is_empty() || !doubles2.is_empty() {
+                    return false;
+                }
+                *int = int.saturating_add(*int2);
+                *any |= *any2;
+            }
+            (AggState::Best(best), AggState::Best(other)) => {
+                // The first of equal values stays, as in `add`.
+                if let Some(v) = other {
+                    let better = match best {
+                        None => true,
+                        Some(b) => {
+                            let o = v.total_cmp(b);
+                            if spec.kind == AggKind::Max {
+                                o.is_gt()
+                            } else {
+                                o.is_lt()
+                            }
+                        }
+                    };
+                    if better {
+                        *best = Some(v.clone());
+                    }
+                }
+            }
+            (AggState::Collect(xs), AggState::Collect(ys)) => xs.extend_from_slice(ys),
+            (AggState::Top(kept), AggState::Top(more)) => {
+                // Only the `limit` best values count in the end, whatever was dropped before.
+                let (limit, desc) = spec.top;
+                kept.extend(more.iter().cloned());
+                if kept.len() > limit.saturating_mul(2).max(64) {
+                    sort_top(kept, desc);
+                    kept.truncate(limit);
+                }
+            }
+            (AggState::Flag(a), AggState::Flag(b)) => *a |= *b,
+            _ => return false,
+        }
+        true
+    }
+
     /// The result.
     pub(crate) fn finish(self, spec: &AggSpec) -> Result<EsqlValue, EvalError> {
         use EsqlValue as V;
@@ -490,6 +575,80 @@ mod tests {
             ),
             "5.0"
         );
+    }
+
+    #[test]
+    fn merged_states_equal_states_of_all_rows() {
+        let mv = V::from_values(vec![V::Long(4), V::Long(-2)]);
+        let longs = vec![
+            vec![V::Long(5)],
+            vec![V::Null],
+            vec![mv],
+            vec![V::Long(5)],
+            vec![V::Long(1)],
+            vec![V::Long(-7)],
+        ];
+        let zeros = vec![
+            vec![V::Double(0.0)],
+            vec![V::Double(-0.0)],
+            vec![V::Double(1.5)],
+            vec![V::Double(-0.0)],
+        ];
+        let strs = vec![vec![V::str("b")], vec![V::str("a")], vec![V::str("b")]];
+        let top = [
+            (EsqlType::Integer, Some(V::Int(2))),
+            (EsqlType::Keyword, Some(V::str("desc"))),
+        ];
+        let pct = [(EsqlType::Integer, Some(V::Int(90)))];
+        let none: &[(EsqlType, Option<EsqlValue>)] = &[];
+        let cases = [
+            (AggKind::Count, EsqlType::Long, none, &longs, true),
+            (AggKind::CountDistinct, EsqlType::Long, none, &longs, true),
+            (AggKind::Values, EsqlType::Long, none, &longs, true),
+            (AggKind::Values, EsqlType::Double, none, &zeros, true),
+            (AggKind::Values, EsqlType::Keyword, none, &strs, true),
+            (AggKind::Min, EsqlType::Double, none, &zeros, true),
+            (AggKind::Max, EsqlType::Double, none, &zeros, true),
+            (AggKind::Max, EsqlType::Keyword, none, &strs, true),
+            (AggKind::Sum, EsqlType::Long, none, &longs, true),
+            (AggKind::Median, EsqlType::Long, none, &longs, true),
+            (AggKind::Mad, EsqlType::Long, none, &longs, true),
+            (AggKind::Percentile, EsqlType::Long, &pct[..], &longs, true),
+            (AggKind::Top, EsqlType::Long, &top[..], &longs, true),
+            (AggKind::Present, EsqlType::Long, none, &longs, true),
+            (AggKind::Absent, EsqlType::Long, none, &longs, true),
+            (AggKind::Sum, EsqlType::Double, none, &zeros, false),
+            (AggKind::Avg, EsqlType::Long, none, &longs, false),
+            (AggKind::StdDev, EsqlType::Long, none, &longs, false),
+        ];
+        for (kind, ty, extra, rows, mergeable) in cases {
+            let mut args = vec![(ty, None)];
+            args.extend_from_slice(extra);
+            let spec = check(kind, &args, false, "agg").unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(AggState::mergeable(&spec), mergeable, "{kind:?} of {ty:?}");
+            if !mergeable {
+                continue;
+            }
+            let fold = |rows: &[Vec<EsqlValue>]| {
+                let mut st = AggState::new(&spec);
+                for r in rows {
+                    st.add(&spec, r);
+                }
+                st
+            };
+            let text = |st: AggState| {
+                st.finish(&spec)
+                    .map(|v| format!("{v:?}"))
+                    .unwrap_or_else(|e| e.text())
+            };
+            let whole = text(fold(rows));
+            for cut in 0..=rows.len() {
+                let (a, b) = rows.split_at(cut);
+                let mut st = fold(a);
+                assert!(st.merge(&spec, &fold(b)), "{kind:?} merges");
+                assert_eq!(text(st), whole, "{kind:?} of {ty:?} split at {cut}");
+            }
+        }
     }
 
     #[test]

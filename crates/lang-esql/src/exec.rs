@@ -3,7 +3,7 @@
 //! everything after a blocking stage runs at [`Executor::finish`].
 
 use crate::agg::AggState;
-use crate::expr::{Cx, Row, Warnings};
+use crate::expr::{ColId, Cx, Logged, Row, Warnings};
 use crate::func::EvalError;
 use crate::plan::{Plan, SortSpec, Stage, StatsPlan};
 use crate::value::{EsqlType, EsqlValue};
@@ -139,6 +139,7 @@ struct Buffered {
     origin: Option<Origin>,
 }
 
+#[derive(Clone)]
 struct Group {
     key: Vec<EsqlValue>,
     states: Vec<AggState>,
@@ -160,6 +161,156 @@ enum StageState {
     Stats(StatsState),
 }
 
+/// The row-local head of a plan: the stages before the first one whose output depends on other
+/// rows (`LIMIT`, `SORT`, `STATS`) or on the execution (`NOW()`). What they make of an event is
+/// the same in every execution that reads the event, so under schedule replay it is computed
+/// once per event ([`Deriver`]) and fed to each execution ([`Executor::push_derived`]).
+#[derive(Debug)]
+pub(crate) struct Prefix {
+    /// Index of the first stage that is not part of the prefix.
+    end: usize,
+    /// The columns the stages from `end` on read (see [`Plan::needed`]).
+    keep: Vec<ColId>,
+}
+
+impl Prefix {
+    /// The prefix of `plan`; `None` for a query that reads no events (`ROW`).
+    pub(crate) fn of(plan: &Plan) -> Option<Prefix> {
+        if !plan.reads_events {
+            return None;
+        }
+        let end = plan
+            .stages
+            .iter()
+            .position(|s| !s.is_row_local() || s.uses_now())
+            .unwrap_or(plan.stages.len());
+        Some(Prefix {
+            end,
+            keep: plan.needed.get(end).cloned().unwrap_or_default(),
+        })
+    }
+
+    /// Whether the stage after the prefix is a `STATS` whose aggregates all merge exactly
+    /// ([`AggState::mergeable`]) and whose per-row work does not read `NOW()`: the rows of an
+    /// execution can then be aggregated in runs ([`Partial`]) shared by executions.
+    pub(crate) fn merges(&self, plan: &Plan) -> bool {
+        match plan.stages.get(self.end) {
+            Some(stage @ Stage::Stats(sp)) => {
+                !stage.uses_now() && sp.aggs.iter().all(|a| AggState::mergeable(&a.spec))
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The `STATS` state (groups, samples, warnings) of a run of consecutive rows, as an execution
+/// would hold it after them; merged into executions whose rows include the run
+/// ([`Executor::merge`]).
+pub(crate) struct Partial {
+    stats: StatsState,
+    warnings: Warnings,
+}
+
+impl Partial {
+    /// Aggregates the derived rows of `events` (in order) with the `STATS` after `prefix`
+    /// (which [merges](Prefix::merges)); `None` when the group limit refused rows.
+    pub(crate) fn build<'a>(
+        plan: &Plan,
+        prefix: &Prefix,
+        options: &ExecOptions,
+        events: impl IntoIterator<Item = &'a Derived>,
+    ) -> Option<Partial> {
+        let mut st = State::new(plan, plan.now_ms, options.clone(), true);
+        for d in events {
+            st.push_derived(plan, prefix, d);
+        }
+        let stage = std::mem::replace(st.stages.get_mut(prefix.end)?, StageState::Stateless);
+        match stage {
+            StageState::Stats(stats) if stats.refused_rows == 0 => Some(Partial {
+                stats,
+                warnings: st.warnings,
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// What the stages of a [`Prefix`] make of one event: its rows at the end of the prefix (only
+/// the columns later stages read), and the warning events evaluating them raised, in order.
+#[derive(Debug)]
+pub(crate) struct Derived {
+    event: SharedEvent,
+    rows: Vec<DerivedRow>,
+    /// Warning events after the last row (rows that a `WHERE` dropped, for instance).
+    tail: Vec<Logged>,
+}
+
+#[derive(Debug)]
+struct DerivedRow {
+    /// Values of [`Prefix::keep`], in its order.
+    vals: Box<[EsqlValue]>,
+    /// Warning events raised since the previous row (or the start of the event).
+    before: Vec<Logged>,
+}
+
+/// Derives the prefix rows of events for one plan, reusing its state from event to event.
+pub(crate) struct Deriver {
+    plan: Arc<Plan>,
+    prefix: Prefix,
+    st: State,
+}
+
+impl Deriver {
+    /// A deriver for `plan`; `None` when the plan reads no events.
+    pub(crate) fn new(plan: Arc<Plan>) -> Option<Deriver> {
+        let prefix = Prefix::of(&plan)?;
+        let mut st = State::new(&plan, plan.now_ms, ExecOptions::default(), false);
+        st.warnings = Warnings::recording();
+        st.capture = Some(Capture {
+            end: prefix.end,
+            keep: prefix.keep.clone(),
+            rows: Vec::new(),
+        });
+        Some(Deriver { plan, prefix, st })
+    }
+
+    /// The prefix rows are derived for.
+    pub(crate) fn prefix(&self) -> &Prefix {
+        &self.prefix
+    }
+
+    /// The prefix rows of `ev`; `None` when the event yields no row and no warning (it fails
+    /// the plan's prefilter or a `WHERE` of the prefix, quietly).
+    pub(crate) fn derive(&mut self, ev: &SharedEvent) -> Option<Derived> {
+        if !self.plan.prefilter.eval(ev) {
+            return None;
+        }
+        self.st.push(&self.plan, ev, None);
+        let rows = self
+            .st
+            .capture
+            .as_mut()
+            .map(|c| std::mem::take(&mut c.rows))
+            .unwrap_or_default();
+        let tail = self.st.warnings.take_log();
+        if rows.is_empty() && tail.is_empty() {
+            return None;
+        }
+        Some(Derived {
+            event: ev.clone(),
+            rows,
+            tail,
+        })
+    }
+}
+
+/// Where a deriving state stops rows and what it keeps of them.
+struct Capture {
+    end: usize,
+    keep: Vec<ColId>,
+    rows: Vec<DerivedRow>,
+}
+
 /// Mutable execution state, kept apart from the plan so the plan can be borrowed while state
 /// changes.
 struct State {
@@ -174,6 +325,8 @@ struct State {
     saturated: bool,
     max_time: Option<i64>,
     scratch: Vec<Option<EsqlValue>>,
+    /// Set when deriving prefix rows: rows reaching the end of the prefix stop there.
+    capture: Option<Capture>,
 }
 
 /// Runs a [`Plan`] over events pushed one by one.
@@ -254,6 +407,54 @@ impl Executor<'static> {
         self.st.push(&self.plan, ev, Some(ev.clone()));
     }
 
+    /// Pushes one event whose prefix rows were derived (by a [`Deriver`] of this executor's
+    /// plan): the same result, origins and warnings as [`Executor::push_shared`] of the event.
+    pub(crate) fn push_derived(&mut self, prefix: &Prefix, d: &Derived) {
+        self.st.push_derived(&self.plan, prefix, d);
+    }
+
+    /// Folds in `p`, the state of rows that follow those pushed so far, as if they had been
+    /// pushed. Only for a `prefix` that [merges](Prefix::merges), between
+    /// [`Executor::push_derived`] of whole events. False (and the executor then unusable) when
+    /// that cannot be done exactly: a new group beyond the group limit, whose rows the
+    /// execution would have refused one by one.
+    pub(crate) fn merge(&mut self, prefix: &Prefix, p: &Partial) -> bool {
+        let (Some(Stage::Stats(sp)), Some(StageState::Stats(ss))) = (
+            self.plan.stages.get(prefix.end),
+            self.st.stages.get_mut(prefix.end),
+        ) else {
+            return false;
+        };
+        let samples = self.st.options.samples_per_group;
+        for g in &p.stats.groups {
+            let held = ss.index.get(&g.key).and_then(|gi| ss.groups.get_mut(*gi));
+            match held {
+                Some(acc) => {
+                    acc.rows += g.rows;
+                    for ((a, st), later) in sp.aggs.iter().zip(&mut acc.states).zip(&g.states) {
+                        if !st.merge(&a.spec, later) {
+                            return false;
+                        }
+                    }
+                    for ev in &g.samples {
+                        if acc.samples.len() < samples {
+                            acc.samples.push(ev.clone());
+                        }
+                    }
+                }
+                None => {
+                    if ss.groups.len() >= self.st.options.group_limit {
+                        return false;
+                    }
+                    ss.index.insert(g.key.clone(), ss.groups.len());
+                    ss.groups.push(g.clone());
+                }
+            }
+        }
+        self.st.warnings.absorb(&p.warnings);
+        true
+    }
+
     /// Groups held now and rows refused by the group limit.
     pub(crate) fn group_counts(&self) -> (u64, u64) {
         let mut held = 0;
@@ -309,6 +510,7 @@ impl State {
             saturated: false,
             max_time: None,
             scratch: Vec::new(),
+            capture: None,
         }
     }
 
@@ -333,9 +535,70 @@ impl State {
         self.scratch = row.vals;
     }
 
+    fn push_derived(&mut self, plan: &Plan, prefix: &Prefix, d: &Derived) {
+        if self.saturated || !plan.reads_events {
+            return;
+        }
+        if let Some(t) = d.event.time_millis() {
+            self.max_time = Some(self.max_time.map_or(t, |m| m.max(t)));
+        }
+        for r in &d.rows {
+            self.warnings.replay(&r.before);
+            let mut vals = std::mem::take(&mut self.scratch);
+            vals.clear();
+            vals.resize(plan.ncols, None);
+            for (id, v) in prefix.keep.iter().zip(r.vals.iter()) {
+                if let Some(slot) = vals.get_mut(*id) {
+                    *slot = Some(v.clone());
+                }
+            }
+            // The event stays at hand: a column outside `keep` would still load correctly.
+            let mut row = Row {
+                ev: Some(&d.event),
+                vals,
+            };
+            let origin = self.track.then(|| Origin {
+                events: vec![d.event.clone()],
+                group: Vec::new(),
+                count: 1,
+            });
+            self.run(plan, prefix.end, &mut row, origin);
+            self.scratch = row.vals;
+            // As an `MV_EXPAND` stops fanning out once a `LIMIT` is full.
+            if self.saturated {
+                return;
+            }
+        }
+        self.warnings.replay(&d.tail);
+    }
+
     fn run(&mut self, plan: &Plan, start: usize, row: &mut Row<'_>, origin: Option<Origin>) {
         let mut i = start;
-        while let Some(stage) = plan.stages.get(i) {
+        loop {
+            if let Some(c) = self.capture.as_mut()
+                && c.end == i
+            {
+                row.load_all(&c.keep, &plan.sources);
+                let vals = c
+                    .keep
+                    .iter()
+                    .map(|id| {
+                        row.vals
+                            .get(*id)
+                            .cloned()
+                            .flatten()
+                            .unwrap_or(EsqlValue::Null)
+                    })
+                    .collect();
+                c.rows.push(DerivedRow {
+                    vals,
+                    before: self.warnings.take_log(),
+                });
+                return;
+            }
+            let Some(stage) = plan.stages.get(i) else {
+                break;
+            };
             let mut cx = Cx {
                 now: self.now,
                 sources: &plan.sources,

@@ -188,30 +188,100 @@ pub(crate) struct Site {
 }
 
 /// Evaluation failures grouped by expression, reported like Elasticsearch's response warnings.
+///
+/// A recording collector ([`Warnings::recording`]) keeps the failures and notes in the order
+/// they happen instead, so that they can be [replayed](Warnings::replay) into another collector
+/// later: replaying gives exactly what reporting them there directly would have given.
 #[derive(Debug, Default)]
 pub(crate) struct Warnings {
     by_site: Vec<(u32, u64, Vec<String>)>,
     other: Vec<String>,
+    log: Option<Vec<Logged>>,
+}
+
+/// One recorded warning event.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Logged {
+    /// An evaluation failure at a site, with its exception line.
+    Fail(u32, String),
+    /// Any other note.
+    Note(String),
 }
 
 /// Elasticsearch records the first 20 failures per expression.
 const MAX_RECORDED: usize = 20;
 
 impl Warnings {
+    /// A collector that records warning events in order (see [`Warnings::take_log`]).
+    pub(crate) fn recording() -> Warnings {
+        Warnings {
+            log: Some(Vec::new()),
+            ..Warnings::default()
+        }
+    }
+
+    /// The events recorded since the last call (empty unless recording).
+    pub(crate) fn take_log(&mut self) -> Vec<Logged> {
+        self.log.as_mut().map(std::mem::take).unwrap_or_default()
+    }
+
+    /// Reports recorded events as if they happened now, in order.
+    pub(crate) fn replay(&mut self, events: &[Logged]) {
+        for e in events {
+            match e {
+                Logged::Fail(site, msg) => self.fail_text(*site, msg),
+                Logged::Note(msg) => self.note(msg.clone()),
+            }
+        }
+    }
+
+    /// Reports what `later` collected (not recording) as if it happened now, after what this
+    /// collector holds: the same as reporting `later`'s events here one by one, since counts
+    /// add up and the first recorded messages of a site come first.
+    pub(crate) fn absorb(&mut self, later: &Warnings) {
+        for (site, n, msgs) in &later.by_site {
+            match self.by_site.iter_mut().find(|(s, _, _)| s == site) {
+                Some((_, held_n, held)) => {
+                    *held_n += n;
+                    for m in msgs {
+                        if held.len() < MAX_RECORDED && !held.contains(m) {
+                            held.push(m.clone());
+                        }
+                    }
+                }
+                None => self.by_site.push((*site, *n, msgs.clone())),
+            }
+        }
+        for m in &later.other {
+            self.note(m.clone());
+        }
+    }
+
     pub(crate) fn fail(&mut self, site: u32, e: &EvalError) {
-        let msg = e.text();
+        self.fail_text(site, &e.text());
+    }
+
+    fn fail_text(&mut self, site: u32, msg: &str) {
+        if let Some(log) = &mut self.log {
+            log.push(Logged::Fail(site, msg.to_owned()));
+            return;
+        }
         match self.by_site.iter_mut().find(|(s, _, _)| *s == site) {
             Some((_, n, msgs)) => {
                 *n += 1;
-                if msgs.len() < MAX_RECORDED && !msgs.contains(&msg) {
-                    msgs.push(msg);
+                if msgs.len() < MAX_RECORDED && !msgs.iter().any(|m| m == msg) {
+                    msgs.push(msg.to_owned());
                 }
             }
-            None => self.by_site.push((site, 1, vec![msg])),
+            None => self.by_site.push((site, 1, vec![msg.to_owned()])),
         }
     }
 
     pub(crate) fn note(&mut self, msg: String) {
+        if let Some(log) = &mut self.log {
+            log.push(Logged::Note(msg));
+            return;
+        }
         if !self.other.contains(&msg) {
             self.other.push(msg);
         }
@@ -810,6 +880,72 @@ pub(crate) fn compare(op: CmpOp, a: &EsqlValue, b: &EsqlValue) -> Result<EsqlVal
 mod tests {
     use super::*;
     use EsqlValue as V;
+
+    /// A warning event: failure at a site with a message number, or a note.
+    #[derive(Clone, Copy)]
+    enum W {
+        Fail(u32, u32),
+        Note(u32),
+    }
+
+    fn report(w: &mut Warnings, events: &[W]) {
+        for e in events {
+            match e {
+                W::Fail(site, m) => w.fail(*site, &EvalError::illegal(format!("m{m}"))),
+                W::Note(m) => w.note(format!("n{m}")),
+            }
+        }
+    }
+
+    #[test]
+    fn recorded_and_absorbed_warnings_read_as_if_reported_directly() {
+        let sites: Vec<Site> = (0..3)
+            .map(|i| Site {
+                text: format!("e{i}"),
+                line_col: Some((1, i + 1)),
+            })
+            .collect();
+        // Sites first seen in either half, repeated messages, more than 20 distinct messages.
+        let mut events: Vec<W> = vec![W::Fail(2, 0), W::Note(1), W::Fail(2, 0), W::Note(1)];
+        events.extend((0..30).map(|m| W::Fail(1, m % 25)));
+        events.extend([W::Fail(0, 3), W::Note(0), W::Fail(2, 9)]);
+        events.extend((0..25).map(|m| W::Fail(0, 24 - m)));
+        for cut in [0, 1, 3, 10, 33, 40, events.len()] {
+            let (a, b) = events.split_at(cut);
+            let mut direct = Warnings::default();
+            report(&mut direct, &events);
+            let want = direct.render(&sites);
+            // Recorded, then replayed after directly reported events.
+            let mut rec = Warnings::recording();
+            report(&mut rec, b);
+            let log = rec.take_log();
+            assert!(rec.take_log().is_empty(), "the log is taken");
+            let mut replayed = Warnings::default();
+            report(&mut replayed, a);
+            replayed.replay(&log);
+            assert_eq!(replayed.render(&sites), want, "replayed after {cut}");
+            assert!(
+                rec.render(&sites).is_empty(),
+                "a recording collector holds nothing"
+            );
+            // Collected apart, then absorbed.
+            let (mut first, mut later) = (Warnings::default(), Warnings::default());
+            report(&mut first, a);
+            report(&mut later, b);
+            first.absorb(&later);
+            assert_eq!(first.render(&sites), want, "absorbed after {cut}");
+        }
+        let mut direct = Warnings::default();
+        report(&mut direct, &events);
+        let lines = direct.render(&sites);
+        assert!(
+            lines.contains(
+                &"Line 1:2: evaluation of [e1] failed, treating result as null. Only first 20 failures recorded. (30 failures)"
+                    .to_string()
+            ),
+            "{lines:?}"
+        );
+    }
 
     #[test]
     fn arithmetic_is_checked() {

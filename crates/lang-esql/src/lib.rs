@@ -22,7 +22,8 @@
 //!   pushed events and returns a [`Table`] ([`run_query`] does both for hunting queries and
 //!   `trailhound query --lang esql`); [`EsqlOperatorFactory`] runs an ES|QL *rule* as an engine
 //!   operator, one [`Detection`](trailhound_engine::Detection) per result row, optionally per
-//!   Kibana execution window.
+//!   Kibana execution window (overlapping windows share work, see [`Sharing`], without changing
+//!   any result).
 //!
 //! The `# Semantics` section is the language as Elasticsearch defines it; `# Execution` records
 //! how trailhound runs it over CloudTrail and where it deliberately differs.
@@ -285,7 +286,15 @@
 //!   no event. Each row is a detection: fields = the row's columns, events = the row's event
 //!   (no `STATS`) or up to [`ExecOptions::samples_per_group`] events of its group, group = the
 //!   `BY` values, time = the row's `@timestamp` when it has a single date there, else the window
-//!   end (replay) or the latest contributing event.
+//!   end (replay) or the latest contributing event. Overlapping windows share work
+//!   ([`Sharing`], default [`Sharing::Aggregates`]): the leading row-local stages without
+//!   `NOW()` run once per event, and a `STATS` right after them whose aggregates merge exactly
+//!   (all but `AVG`, `STD_DEV`, `WEIGHTED_AVG` and `SUM` of doubles, whose floating-point
+//!   rounding depends on the order of additions) aggregates each `gcd(interval, look-back)` run
+//!   of events once; executions merge runs in time order. Rows, their order, detections and each
+//!   execution's warnings (evaluation failures are counted per execution, as Elasticsearch
+//!   counts them per query) are those of evaluating every window from scratch
+//!   ([`Sharing::Nothing`]).
 
 #![deny(missing_docs)]
 
@@ -313,11 +322,13 @@ pub mod value;
 mod corpus_tests;
 #[cfg(test)]
 mod parser_tests;
+#[cfg(test)]
+mod replay_tests;
 
 pub use ast::*;
 pub use display::quote_string;
 pub use exec::{ExecOptions, Executor, Table, run_query};
-pub use operator::EsqlOperatorFactory;
+pub use operator::{EsqlOperatorFactory, Sharing};
 pub use parser::{MAX_DEPTH, MAX_NESTING, parse};
 pub use plan::{DEFAULT_LIMIT, MAX_LIMIT, Plan, PlanContext};
 pub use value::{EsqlType, EsqlValue};

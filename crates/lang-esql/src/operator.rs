@@ -6,11 +6,30 @@
 //! `T - lookback < @timestamp <= T`, with `NOW()` = `T` (executions whose window holds no event
 //! are skipped). Events are buffered for one look-back, at most
 //! [`EsqlOperatorFactory::max_buffered`] of them (older ones are evicted and counted).
+//!
+//! An event falls in `lookback / interval` windows; [`Sharing`] says how much of the work
+//! on it executions share (all of it gives the same detections):
+//! - the stages at the head of the query that read one row at a time and not `NOW()`
+//!   (`WHERE`, `EVAL`, `DISSECT`, `GROK`, `MV_EXPAND`) give an event the same rows in every
+//!   execution, so the event goes through them once, on arrival; what is buffered is its rows
+//!   (only the columns later stages read, with the event for alerts), which every execution
+//!   feeds to the rest of the query;
+//! - when a `STATS` follows that head, reads no `NOW()` per row and has only aggregates that
+//!   merge exactly (not `AVG`, `STD_DEV`, `WEIGHTED_AVG`, `SUM` of doubles), the rows of each
+//!   run of `gcd(interval, lookback)` milliseconds are aggregated once and every execution
+//!   merges the runs of its window, in time order (groups keep their order of appearance,
+//!   contributing-event samples their first events). An execution whose merge would pass the
+//!   group limit aggregates its rows one by one instead, as without sharing.
+//!
+//! Warnings stay per execution, as Elasticsearch reports them per query: the evaluation
+//! failures an event's head raised are recorded in order and reported again in each execution
+//! that reads the event, where that execution would have raised them; a run's warnings are
+//! merged into each execution that reads the run.
 
-use crate::exec::{ExecOptions, Executor, Origin, Table};
+use crate::exec::{Derived, Deriver, ExecOptions, Executor, Origin, Partial, Table};
 use crate::plan::Plan;
 use crate::value::EsqlValue;
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use trailhound_engine::{
     Detection, Operator, OperatorFactory, OperatorStats, Schedule, SharedEvent,
@@ -24,7 +43,28 @@ pub struct EsqlOperatorFactory {
     options: ExecOptions,
     /// Events buffered per look-back window under replay, at most.
     pub max_buffered: usize,
+    /// How much work executions under replay share.
+    pub sharing: Sharing,
 }
+
+/// How much work the executions of a replayed ES|QL rule share (see the module docs); the
+/// detections are the same whatever the choice.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Sharing {
+    /// None: every execution runs every event of its window through the whole query, as
+    /// Kibana does (the reference the others are tested against).
+    Nothing,
+    /// Each event goes through the query's row-local head once.
+    Rows,
+    /// Also, a leading `STATS` aggregates each run of `gcd(interval, lookback)` once, when its
+    /// aggregates merge exactly.
+    #[default]
+    Aggregates,
+}
+
+/// Most runs one window is merged from; with more (a look-back that is no small multiple of
+/// the interval's common divisor with it), executions aggregate rows one by one.
+const MAX_RUNS_PER_WINDOW: i64 = 1024;
 
 impl EsqlOperatorFactory {
     /// A factory for `plan`; with `replay`, the query runs per execution window of that schedule.
@@ -34,6 +74,7 @@ impl EsqlOperatorFactory {
             replay,
             options: ExecOptions::default(),
             max_buffered: 1_000_000,
+            sharing: Sharing::default(),
         }
     }
 
@@ -41,6 +82,40 @@ impl EsqlOperatorFactory {
     pub fn with_options(mut self, options: ExecOptions) -> EsqlOperatorFactory {
         self.options = options;
         self
+    }
+
+    /// The replaying operator for schedule `s`.
+    pub(crate) fn windows(&self, s: &Schedule) -> Windows {
+        let interval = s.interval_ms.max(1);
+        let lookback = s.lookback_ms.max(interval);
+        let deriver = match self.sharing {
+            Sharing::Nothing => None,
+            Sharing::Rows | Sharing::Aggregates => Deriver::new(self.plan.clone()),
+        };
+        let width = gcd(interval, lookback);
+        let runs = deriver
+            .as_ref()
+            .filter(|d| {
+                self.sharing == Sharing::Aggregates
+                    && d.prefix().merges(&self.plan)
+                    && lookback / width <= MAX_RUNS_PER_WINDOW
+            })
+            .map(|_| Runs {
+                width,
+                partials: HashMap::new(),
+            });
+        Windows {
+            plan: self.plan.clone(),
+            interval,
+            lookback,
+            options: self.options.clone(),
+            max_buffered: self.max_buffered.max(1),
+            deriver,
+            runs,
+            buffer: VecDeque::new(),
+            next_run: None,
+            stats: OperatorStats::default(),
+        }
     }
 }
 
@@ -58,16 +133,7 @@ impl OperatorFactory for EsqlOperatorFactory {
                 peak: 0,
                 refused: 0,
             }),
-            Some(s) => Box::new(Windows {
-                plan: self.plan.clone(),
-                interval: s.interval_ms.max(1),
-                lookback: s.lookback_ms.max(s.interval_ms.max(1)),
-                options: self.options.clone(),
-                max_buffered: self.max_buffered.max(1),
-                buffer: VecDeque::new(),
-                next_run: None,
-                stats: OperatorStats::default(),
-            }),
+            Some(s) => Box::new(self.windows(s)),
         }
     }
 
@@ -119,15 +185,48 @@ impl Operator for Once {
     }
 }
 
-struct Windows {
+/// Where an execution's result goes: its time, table and row origins.
+pub(crate) type Sink<'a> = &'a mut dyn FnMut(i64, Table, Vec<Origin>);
+
+/// The operator of a replayed rule.
+pub(crate) struct Windows {
     plan: Arc<Plan>,
     interval: i64,
     lookback: i64,
     options: ExecOptions,
     max_buffered: usize,
-    buffer: VecDeque<(i64, SharedEvent)>,
+    /// Set when events go through the query's head once ([`Sharing::Rows`] and up).
+    deriver: Option<Deriver>,
+    /// Set when runs are aggregated once ([`Sharing::Aggregates`], where possible).
+    runs: Option<Runs>,
+    /// Buffered events in time order.
+    buffer: VecDeque<(i64, Held)>,
     next_run: Option<i64>,
     stats: OperatorStats,
+}
+
+/// What is buffered of an event.
+enum Held {
+    /// The event itself, run through the whole query by each execution.
+    Event(SharedEvent),
+    /// Its derived rows; `None` when it yields nothing (it still counts as an event of its
+    /// window, which then runs).
+    Derived(Option<Box<Derived>>),
+}
+
+/// Aggregates of runs: run `k` holds the events with `(k - 1) * width < @timestamp <= k *
+/// width`; windows start and end on run bounds, as `width` divides interval and look-back.
+struct Runs {
+    width: i64,
+    /// Aggregates computed so far, dropped when an event of the run arrives late or leaves the
+    /// buffer; `None` when the group limit refused rows of the run.
+    partials: HashMap<i64, Option<Partial>>,
+}
+
+impl Runs {
+    fn run_of(&self, t: i64) -> i64 {
+        t.div_euclid(self.width) + i64::from(t.rem_euclid(self.width) != 0)
+    }
 }
 
 impl Windows {
@@ -140,17 +239,73 @@ impl Windows {
             }
     }
 
-    fn run_until(&mut self, watermark: i64, out: &mut Vec<Detection>) {
-        while let Some(t) = self.next_run.filter(|t| *t <= watermark) {
-            let from = t - self.lookback;
-            let mut exec = Executor::tracking(self.plan.clone(), Some(t), self.options.clone());
-            for (time, ev) in &self.buffer {
-                if *time > from && *time <= t && self.plan.prefilter.eval(ev) {
-                    exec.push_shared(ev);
+    /// Runs the execution at `t` over the buffered events in `(t - lookback, t]`.
+    fn execute(&mut self, t: i64) -> (Table, Vec<Origin>) {
+        let from = t - self.lookback;
+        if let Some(exec) = self.merged(from, t) {
+            return exec.finish_detailed();
+        }
+        let mut exec = Executor::tracking(self.plan.clone(), Some(t), self.options.clone());
+        for (_, held) in self.window(from, t) {
+            match (held, &self.deriver) {
+                (Held::Event(ev), _) => {
+                    if self.plan.prefilter.eval(ev) {
+                        exec.push_shared(ev);
+                    }
                 }
+                (Held::Derived(Some(d)), Some(deriver)) => {
+                    exec.push_derived(deriver.prefix(), d);
+                }
+                (Held::Derived(_), _) => {}
             }
-            let (table, origins) = exec.finish_detailed();
-            detections(&table, origins, t, out);
+        }
+        exec.finish_detailed()
+    }
+
+    /// The buffered events in `(from, to]`.
+    fn window(&self, from: i64, to: i64) -> impl Iterator<Item = &(i64, Held)> {
+        let start = self.buffer.partition_point(|(time, _)| *time <= from);
+        let end = self.buffer.partition_point(|(time, _)| *time <= to);
+        self.buffer.range(start..end.max(start))
+    }
+
+    /// The execution at `t` with the aggregates of the runs of `(from, t]` merged, when runs
+    /// are aggregated and every merge is exact.
+    fn merged(&mut self, from: i64, t: i64) -> Option<Executor<'static>> {
+        let runs = self.runs.as_ref()?;
+        let deriver = self.deriver.as_ref()?;
+        let (first, last) = (runs.run_of(from) + 1, runs.run_of(t));
+        let width = runs.width;
+        let mut missing = Vec::new();
+        for k in first..=last {
+            if !runs.partials.contains_key(&k) {
+                let events = self
+                    .window((k - 1) * width, k * width)
+                    .filter_map(|(_, held)| match held {
+                        Held::Derived(Some(d)) => Some(&**d),
+                        _ => None,
+                    });
+                let p = Partial::build(&self.plan, deriver.prefix(), &self.options, events);
+                missing.push((k, p));
+            }
+        }
+        let runs = self.runs.as_mut()?;
+        runs.partials.extend(missing);
+        let mut exec = Executor::tracking(self.plan.clone(), Some(t), self.options.clone());
+        for k in first..=last {
+            let p = runs.partials.get(&k)?.as_ref()?;
+            if !exec.merge(deriver.prefix(), p) {
+                return None;
+            }
+        }
+        Some(exec)
+    }
+
+    /// Runs the executions due by `watermark`.
+    pub(crate) fn run_until(&mut self, watermark: i64, sink: Sink<'_>) {
+        while let Some(t) = self.next_run.filter(|t| *t <= watermark) {
+            let (table, origins) = self.execute(t);
+            sink(t, table, origins);
             // Events at or before the next window's start can no longer be read.
             let horizon = t + self.interval - self.lookback;
             while self
@@ -159,6 +314,10 @@ impl Windows {
                 .is_some_and(|(time, _)| *time <= horizon)
             {
                 self.buffer.pop_front();
+            }
+            if let Some(runs) = self.runs.as_mut() {
+                let done = runs.run_of(horizon);
+                runs.partials.retain(|k, _| *k > done);
             }
             self.stats.keys = self.buffer.len() as u64;
             self.next_run = self
@@ -178,10 +337,23 @@ impl Operator for Windows {
             .iter()
             .rposition(|(bt, _)| *bt <= t)
             .map_or(0, |p| p + 1);
-        self.buffer.insert(pos, (t, ev.clone()));
-        if self.buffer.len() > self.max_buffered {
-            self.buffer.pop_front();
+        let held = match self.deriver.as_mut() {
+            Some(d) => Held::Derived(d.derive(ev).map(Box::new)),
+            None => Held::Event(ev.clone()),
+        };
+        self.buffer.insert(pos, (t, held));
+        if let Some(runs) = self.runs.as_mut() {
+            let k = runs.run_of(t);
+            runs.partials.remove(&k);
+        }
+        if self.buffer.len() > self.max_buffered
+            && let Some((gone, _)) = self.buffer.pop_front()
+        {
             self.stats.evictions += 1;
+            if let Some(runs) = self.runs.as_mut() {
+                let k = runs.run_of(gone);
+                runs.partials.remove(&k);
+            }
         }
         let w = self.first_window_at_or_after(t);
         self.next_run = Some(self.next_run.map_or(w, |n| n.min(w)));
@@ -190,11 +362,15 @@ impl Operator for Windows {
     }
 
     fn on_watermark(&mut self, watermark_ms: i64, out: &mut Vec<Detection>) {
-        self.run_until(watermark_ms, out);
+        self.run_until(watermark_ms, &mut |t, table, origins| {
+            detections(&table, origins, t, out);
+        });
     }
 
     fn finish(&mut self, out: &mut Vec<Detection>) {
-        self.run_until(i64::MAX, out);
+        self.run_until(i64::MAX, &mut |t, table, origins| {
+            detections(&table, origins, t, out);
+        });
     }
 
     fn stats(&self) -> OperatorStats {
@@ -223,4 +399,12 @@ fn detections(table: &Table, origins: Vec<Origin>, fallback_ms: i64, out: &mut V
             ..Detection::default()
         });
     }
+}
+
+fn gcd(a: i64, b: i64) -> i64 {
+    let (mut a, mut b) = (a.unsigned_abs(), b.unsigned_abs());
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    i64::try_from(a).unwrap_or(1).max(1)
 }

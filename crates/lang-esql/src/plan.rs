@@ -143,6 +143,41 @@ impl Stage {
         }
     }
 
+    /// Whether the stage's work on each input row reads `NOW()` (which then makes it depend on
+    /// the execution time); for `STATS`, its group keys, arguments and filters (not the
+    /// expressions over aggregates, evaluated once per group).
+    pub(crate) fn uses_now(&self) -> bool {
+        match self {
+            Stage::Where(e) => e.uses_now(),
+            Stage::Eval(fields) => fields.iter().any(|(_, e)| e.uses_now()),
+            Stage::Dissect { input, .. } | Stage::Grok { input, .. } => input.uses_now(),
+            Stage::MvExpand { .. } | Stage::Limit(_) => false,
+            Stage::TopN { keys, .. } | Stage::Sort { keys } => {
+                keys.iter().any(|k| k.expr.uses_now())
+            }
+            Stage::Stats(s) => {
+                s.groups.iter().any(|(_, _, e)| e.uses_now())
+                    || s.aggs.iter().any(|a| {
+                        a.args.iter().any(CExpr::uses_now)
+                            || a.filter.as_ref().is_some_and(CExpr::uses_now)
+                    })
+            }
+        }
+    }
+
+    /// Whether the stage turns each row into rows on its own, reading nothing but that row
+    /// (`WHERE`, `EVAL`, `DISSECT`, `GROK`, `MV_EXPAND`), unlike `LIMIT`, `SORT` and `STATS`.
+    pub(crate) fn is_row_local(&self) -> bool {
+        matches!(
+            self,
+            Stage::Where(_)
+                | Stage::Eval(_)
+                | Stage::Dissect { .. }
+                | Stage::Grok { .. }
+                | Stage::MvExpand { .. }
+        )
+    }
+
     /// Whether rows stop here until `finish` (aggregation and sorting).
     pub(crate) fn is_blocking(&self) -> bool {
         matches!(

@@ -9,7 +9,7 @@ use trailhound_engine::{
     SharedEvent, Slot,
 };
 use trailhound_event::View;
-use trailhound_lang_esql::EsqlOperatorFactory;
+use trailhound_lang_esql::{EsqlOperatorFactory, Sharing};
 
 /// `discovery_ec2_multi_region_describe_instances.toml`, trimmed to the relevant part.
 const MULTI_REGION: &str = r#"from logs-aws.cloudtrail-* metadata _id, _version, _index
@@ -280,4 +280,48 @@ fn runs_inside_the_engine_runtime() {
         0,
         "the prefilter pins event.action for the dispatch index"
     );
+}
+
+/// A detection as compared: time, event ids, group, count and fields.
+type Seen = (
+    i64,
+    Vec<String>,
+    Vec<(String, serde_json::Value)>,
+    u64,
+    Vec<(String, serde_json::Value)>,
+);
+
+fn seen(d: &Detection) -> Seen {
+    (
+        d.time_ms,
+        ids(d).into_iter().map(str::to_owned).collect(),
+        d.group.clone(),
+        d.count,
+        d.fields.clone(),
+    )
+}
+
+#[test]
+fn sharing_work_between_executions_keeps_the_detections() {
+    let queries = [
+        MULTI_REGION,
+        "FROM logs-* | WHERE event.action == \"DescribeInstances\" | EVAL r = TO_UPPER(cloud.region) | STATS c = COUNT(*), rs = VALUES(r) BY aws.cloudtrail.user_identity.arn",
+        "FROM logs-* | EVAL r = cloud.region | SORT r DESC | LIMIT 2 | KEEP @timestamp, r",
+    ];
+    let schedule = Schedule {
+        interval_ms: 60_000,
+        lookback_ms: 10 * 60_000,
+        max_signals: 100,
+    };
+    for q in queries {
+        let run = |sharing: Sharing| {
+            let mut f = EsqlOperatorFactory::new(Arc::new(plan(q)), Some(schedule.clone()));
+            f.sharing = sharing;
+            drive(&f, &burst()).iter().map(seen).collect::<Vec<_>>()
+        };
+        let reference = run(Sharing::Nothing);
+        assert!(!reference.is_empty(), "{q}");
+        assert_eq!(run(Sharing::Rows), reference, "{q}");
+        assert_eq!(run(Sharing::Aggregates), reference, "{q}");
+    }
 }
