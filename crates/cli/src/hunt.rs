@@ -313,11 +313,7 @@ pub fn hunt(args: HuntArgs) -> Result<ExitCode, Fatal> {
                 "{evictions} keys evicted from stateful rules at their state bound"
             ));
         }
-        if set
-            .rules()
-            .iter()
-            .any(|r| r.meta.language.eq_ignore_ascii_case("esql") || r.meta.language == "ES|QL")
-        {
+        if set.rules().iter().any(|r| r.meta.reads_clock) {
             notes.push(format!(
                 "ES|QL now() = {} (set it with --now)",
                 trailhound_engine::alert::iso(now.as_millisecond())

@@ -274,6 +274,9 @@ pub struct RuleMeta {
     /// Fields to show with the alert.
     #[serde(default)]
     pub investigation_fields: Vec<String>,
+    /// The query reads the current time (ES|QL `NOW()`), so its results depend on `--now`.
+    #[serde(default)]
+    pub reads_clock: bool,
     /// Elastic schedule.
     #[serde(default)]
     pub schedule: Schedule,

@@ -252,6 +252,12 @@ impl Plan {
         jiff::Timestamp::from_millisecond(self.now_ms).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
     }
 
+    /// Whether the query reads the current time (`NOW()`) in any stage, so that its results
+    /// depend on when it runs.
+    pub fn uses_now(&self) -> bool {
+        self.stages.iter().any(Stage::uses_now)
+    }
+
     /// Whether the query aggregates (`STATS`): result rows then stand for groups of events.
     pub fn aggregates(&self) -> bool {
         self.stages.iter().any(|s| matches!(s, Stage::Stats(_)))

@@ -35,6 +35,7 @@ pub fn compile(
         .iter()
         .map(|w| RuleError::at(file, text, offset, "esql::warning", w.clone()))
         .collect();
+    meta.reads_clock = plan.uses_now();
     let hunt = meta.rule_type == "hunt";
     if !hunt {
         meta.rule_type = "esql".into();

@@ -378,6 +378,7 @@ pub fn parse(file: &str, text: &str) -> Result<Parsed, RuleError> {
             .investigation_fields
             .map(|i| i.field_names)
             .unwrap_or_default(),
+        reads_clock: false,
         schedule: Schedule {
             interval_ms: rule
                 .interval
