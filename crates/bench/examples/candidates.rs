@@ -1,7 +1,11 @@
 //! Which filters the dispatch index hands to most events (diagnostic).
 use trailhound_engine::{Dispatch, Pred, Scratch};
 fn main() {
-    let report = trailhound_bench::corpus_rules();
+    let report = if std::env::var_os("PACK").is_some() {
+        trailhound_bench::pack_rules()
+    } else {
+        trailhound_bench::corpus_rules()
+    };
     let mut names = Vec::new();
     let mut preds: Vec<&Pred> = Vec::new();
     for r in &report.rules {

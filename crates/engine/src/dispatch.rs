@@ -10,8 +10,9 @@
 
 use crate::ir::{Pred, Test, TextOp};
 use crate::pattern::{GlobPart, fold};
+use sonic_rs::JsonValueTrait;
 use std::collections::HashMap;
-use trailhound_event::Event;
+use trailhound_event::{Event, Path};
 
 /// Values a field must take for a predicate to hold.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -27,8 +28,15 @@ impl Keys {
         self
     }
 
+    /// How many records the keys are likely to admit, relatively: an exact name admits one
+    /// API, a prefix many (`Get` half of all calls), the shorter the more.
     fn weight(&self) -> usize {
-        self.exact.len() + 4 * self.prefixes.len()
+        self.exact.len()
+            + self
+                .prefixes
+                .iter()
+                .map(|p| if p.len() >= 8 { 4 } else { 64 })
+                .sum::<usize>()
     }
 }
 
@@ -97,17 +105,26 @@ fn literal_run(needle: &str) -> Option<Box<str>> {
         .map(|run| run.to_ascii_lowercase().into())
 }
 
+/// A literal one of a predicate's raw fields must contain for it to hold.
+type FieldLiteral = (Box<str>, Box<str>);
+
 /// How selective a set of alternative literals is: longer and fewer is better.
-fn selectivity(lits: &[Box<str>]) -> (usize, std::cmp::Reverse<usize>) {
-    let shortest = lits.iter().map(|l| l.len()).min().unwrap_or(usize::MAX);
+fn selectivity(lits: &[FieldLiteral]) -> (usize, std::cmp::Reverse<usize>) {
+    let shortest = lits
+        .iter()
+        .map(|(_, l)| l.len())
+        .min()
+        .unwrap_or(usize::MAX);
     (shortest.min(12), std::cmp::Reverse(lits.len()))
 }
 
-/// Literals one of which the record's text must contain (ASCII case-insensitively) for `p` to
-/// hold, if any can be derived. Only fields that copy a raw CloudTrail value verbatim count.
-fn literals(p: &Pred) -> Option<Vec<Box<str>>> {
+/// `(raw field, literal)` alternatives: `p` can hold only if one of those fields has a string
+/// value containing its literal (ASCII case-insensitively), if such a condition can be derived.
+/// Only fields that copy a raw CloudTrail value verbatim count.
+fn literals(p: &Pred) -> Option<Vec<FieldLiteral>> {
     match p {
-        Pred::Test(field, Test::Text { op, .. }) if field.raw_copy().is_some() => {
+        Pred::Test(field, Test::Text { op, .. }) => {
+            let path: Box<str> = field.raw_copy()?.into();
             let needles: Vec<&str> = match op {
                 TextOp::Eq(v) | TextOp::Prefix(v) | TextOp::Suffix(v) | TextOp::Contains(v) => {
                     vec![v]
@@ -122,11 +139,14 @@ fn literals(p: &Pred) -> Option<Vec<Box<str>>> {
                             _ => None,
                         })
                         .max_by_key(|l| l.len());
-                    return longest.map(|l| vec![l]);
+                    return longest.map(|l| vec![(path, l)]);
                 }
                 TextOp::Regex(_) => return None,
             };
-            needles.into_iter().map(literal_run).collect()
+            needles
+                .into_iter()
+                .map(|n| literal_run(n).map(|l| (path.clone(), l)))
+                .collect()
         }
         Pred::And(children) => children
             .iter()
@@ -144,6 +164,33 @@ fn literals(p: &Pred) -> Option<Vec<Box<str>>> {
     }
 }
 
+/// Necessary event names and sources for `p`: it can hold only if the record's `eventName` is
+/// among the name keys or its `eventSource` among the source keys (an `or` of a name condition
+/// and a service condition indexes under both). `None` when some branch pins neither.
+fn name_or_source_keys(p: &Pred) -> Option<(Keys, Keys)> {
+    match p {
+        Pred::Test(..) => keys(p, "eventName")
+            .map(|k| (k, Keys::default()))
+            .or_else(|| keys(p, "eventSource").map(|k| (Keys::default(), k))),
+        Pred::Const(false) => Some((Keys::default(), Keys::default())),
+        Pred::Or(children) => {
+            let (mut names, mut sources) = (Keys::default(), Keys::default());
+            for c in children {
+                let (n, s) = name_or_source_keys(c)?;
+                names = names.union(n);
+                sources = sources.union(s);
+            }
+            Some((names, sources))
+        }
+        Pred::And(children) => children
+            .iter()
+            .filter_map(name_or_source_keys)
+            // A service admits many more calls than a name.
+            .min_by_key(|(n, s)| n.weight() + 16 * s.weight()),
+        _ => None,
+    }
+}
+
 /// The index over a list of predicates, identified by their position.
 #[derive(Debug, Default)]
 pub struct Dispatch {
@@ -156,66 +203,111 @@ pub struct Dispatch {
     always: Vec<u32>,
 }
 
-/// One multi-pattern scan of the record text for the literals of many predicates.
+/// Predicates admitted by literals of their raw fields' values.
 #[derive(Debug)]
 struct LiteralGate {
+    fields: Vec<FieldGate>,
+    /// Every gated predicate.
+    all: Vec<u32>,
+}
+
+/// The literals of one raw field, searched for in its values with one automaton.
+#[derive(Debug)]
+struct FieldGate {
+    path: Path,
     matcher: aho_corasick::AhoCorasick,
     /// Per pattern, the predicates it admits.
     admits: Vec<Vec<u32>>,
-    /// Every gated predicate (for records the scan cannot judge).
+    /// Every predicate with a literal on this field.
     all: Vec<u32>,
 }
 
 impl LiteralGate {
-    fn build(gated: Vec<(u32, Vec<Box<str>>)>) -> Option<LiteralGate> {
-        let mut ids: HashMap<Box<str>, usize> = HashMap::new();
-        let mut patterns: Vec<Box<str>> = Vec::new();
-        let mut admits: Vec<Vec<u32>> = Vec::new();
+    fn build(gated: Vec<(u32, Vec<FieldLiteral>)>) -> Option<LiteralGate> {
+        // field -> (pattern ids, patterns, admits, all)
+        type Building = (
+            HashMap<Box<str>, usize>,
+            Vec<Box<str>>,
+            Vec<Vec<u32>>,
+            Vec<u32>,
+        );
+        let mut by_field: Vec<(Box<str>, Building)> = Vec::new();
         let mut all = Vec::new();
         for (pred, lits) in gated {
             all.push(pred);
-            for lit in lits {
+            for (field, lit) in lits {
+                let at = match by_field.iter().position(|(f, _)| *f == field) {
+                    Some(i) => i,
+                    None => {
+                        by_field.push((field, Default::default()));
+                        by_field.len() - 1
+                    }
+                };
+                let (ids, patterns, admits, field_all) = &mut by_field[at].1;
                 let id = *ids.entry(lit.clone()).or_insert_with(|| {
                     patterns.push(lit);
                     admits.push(Vec::new());
                     admits.len() - 1
                 });
-                admits[id].push(pred);
+                if !admits[id].contains(&pred) {
+                    admits[id].push(pred);
+                }
+                if !field_all.contains(&pred) {
+                    field_all.push(pred);
+                }
             }
         }
-        let matcher = aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(patterns.iter().map(|p| p.as_bytes()))
-            .ok()?;
-        Some(LiteralGate {
-            matcher,
-            admits,
-            all,
-        })
+        let mut fields = Vec::new();
+        for (field, (_, patterns, admits, field_all)) in by_field {
+            let matcher = aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(patterns.iter().map(|p| p.as_bytes()))
+                .ok()?;
+            fields.push(FieldGate {
+                path: Path::parse(&field),
+                matcher,
+                admits,
+                all: field_all,
+            });
+        }
+        Some(LiteralGate { fields, all })
     }
 
-    /// Adds the predicates whose literals occur in `text` to `out`.
-    fn admit(&self, text: &str, seen: &mut Vec<bool>, out: &mut Vec<u32>) {
-        // Escapes that could spell a literal's characters differently (`\u0052oot`, `\/`), or
-        // non-ASCII text that case-folds onto ASCII letters: the scan cannot judge, so every
-        // gated predicate is a candidate.
-        let bytes = text.as_bytes();
-        if !text.is_ascii()
-            || memchr::memmem::find(bytes, b"\\u").is_some()
-            || memchr::memmem::find(bytes, b"\\/").is_some()
-        {
-            out.extend_from_slice(&self.all);
-            return;
-        }
-        seen.clear();
-        seen.resize(self.admits.len(), false);
-        for m in self.matcher.find_overlapping_iter(text) {
-            let id = m.pattern().as_usize();
-            if let Some(flag) = seen.get_mut(id)
-                && !*flag
-            {
-                *flag = true;
-                out.extend_from_slice(&self.admits[id]);
+    /// Adds the predicates whose literals occur in their fields' values to `out`.
+    fn admit(&self, ev: &Event<'_>, seen: &mut Vec<bool>, out: &mut Vec<u32>) {
+        for gate in &self.fields {
+            seen.clear();
+            seen.resize(gate.admits.len(), false);
+            let mut undecided = false;
+            gate.path.visit(ev.doc(), &mut |node| {
+                match node.as_str() {
+                    // Non-ASCII text may case-fold onto ASCII letters (the Kelvin sign onto
+                    // `k`): only ASCII strings are judged by the scan.
+                    Some(text) if text.is_ascii() => {
+                        for m in gate.matcher.find_overlapping_iter(text) {
+                            if let Some(flag) = seen.get_mut(m.pattern().as_usize()) {
+                                *flag = true;
+                            }
+                        }
+                        // On to the next value (a path through an array reaches several).
+                        false
+                    }
+                    // Numbers, booleans, objects (matched by their JSON text) and non-ASCII
+                    // strings: every predicate of the field stays a candidate.
+                    _ => {
+                        undecided = true;
+                        true
+                    }
+                }
+            });
+            if undecided {
+                out.extend_from_slice(&gate.all);
+                continue;
+            }
+            for (id, hit) in seen.iter().enumerate() {
+                if *hit {
+                    out.extend_from_slice(&gate.admits[id]);
+                }
             }
         }
     }
@@ -237,21 +329,20 @@ impl Dispatch {
     /// Indexes `preds`; predicate `i` is reported as candidate `i`.
     pub fn build<'a>(preds: impl IntoIterator<Item = &'a Pred>) -> Dispatch {
         let mut d = Dispatch::default();
-        let mut gated: Vec<(u32, Vec<Box<str>>)> = Vec::new();
+        let mut gated: Vec<(u32, Vec<FieldLiteral>)> = Vec::new();
         for (i, p) in preds.into_iter().enumerate() {
             let id = i as u32;
-            if let Some(k) = keys(p, "eventName") {
-                for v in k.exact {
+            if let Some((names, sources)) = name_or_source_keys(p) {
+                for v in names.exact {
                     d.by_name.entry(v).or_default().push(id);
                 }
                 d.name_prefixes
-                    .extend(k.prefixes.into_iter().map(|p| (p, id)));
-            } else if let Some(k) = keys(p, "eventSource") {
-                for v in k.exact {
+                    .extend(names.prefixes.into_iter().map(|p| (p, id)));
+                for v in sources.exact {
                     d.by_source.entry(v).or_default().push(id);
                 }
                 d.source_prefixes
-                    .extend(k.prefixes.into_iter().map(|p| (p, id)));
+                    .extend(sources.prefixes.into_iter().map(|p| (p, id)));
             } else if let Some(lits) = literals(p) {
                 gated.push((id, lits));
             } else {
@@ -283,7 +374,7 @@ impl Dispatch {
         scratch.out.clear();
         scratch.out.extend_from_slice(&self.always);
         if let Some(gate) = &self.literal {
-            gate.admit(ev.raw(), &mut scratch.seen, &mut scratch.out);
+            gate.admit(ev, &mut scratch.seen, &mut scratch.out);
         }
         for (key, map, prefixes) in [
             ("eventName", &self.by_name, &self.name_prefixes),
@@ -404,6 +495,49 @@ mod tests {
     }
 
     #[test]
+    fn an_or_of_a_name_and_a_service_is_indexed_under_both() {
+        let preds = vec![
+            // 0: every S3 call, or GetCallerIdentity wherever it comes from
+            Pred::or(vec![
+                t(View::ECS, "event.provider", Test::eq("s3.amazonaws.com")),
+                t(View::ECS, "event.action", Test::eq("GetCallerIdentity")),
+            ]),
+            // 1: a service and a short name prefix: either key is necessary
+            Pred::and(vec![
+                t(View::Raw, "eventSource", Test::eq("iam.amazonaws.com")),
+                t(
+                    View::Raw,
+                    "eventName",
+                    Test::text(
+                        TextOp::Glob(Glob::parse_backslash("Put*", false)),
+                        false,
+                        TextMode::Scalars,
+                    ),
+                ),
+            ]),
+        ];
+        let d = Dispatch::build(&preds);
+        assert_eq!(d.unindexed(), 0);
+        let s3 = r#"{"eventName":"PutObject","eventSource":"s3.amazonaws.com"}"#;
+        assert_eq!(cands(&d, s3), [0]);
+        let sts = r#"{"eventName":"GetCallerIdentity","eventSource":"sts.amazonaws.com"}"#;
+        assert_eq!(cands(&d, sts), [0]);
+        let iam = r#"{"eventName":"PutUserPolicy","eventSource":"iam.amazonaws.com"}"#;
+        assert_eq!(cands(&d, iam), [1]);
+        let ec2 = r#"{"eventName":"RunInstances","eventSource":"ec2.amazonaws.com"}"#;
+        assert!(cands(&d, ec2).is_empty());
+        // Whatever was chosen as the key, no record that satisfies a predicate is left out.
+        for raw in [s3, sts, iam, ec2] {
+            let ev = Event::parse(raw).expect("valid");
+            for (i, p) in preds.iter().enumerate() {
+                if p.eval(&ev) {
+                    assert!(cands(&d, raw).contains(&(i as u32)), "{i} {raw}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn candidates_are_a_superset_of_matches() {
         // Whatever the index says, evaluation must agree with evaluating everything.
         let preds = vec![
@@ -479,11 +613,25 @@ mod tests {
         assert_eq!(cands(r#"{"userIdentity":{"type":"Root"}}"#), [1, 2]);
         assert_eq!(cands(r#"{"userAgent":"curl (Kali Linux)"}"#), [2, 3]);
         assert_eq!(cands(r#"{"userAgent":"aws-cli/2"}"#), [2]);
-        // Escapes that could spell a literal differently, and non-ASCII text: no judgement.
-        assert_eq!(cands(r#"{"userAgent":"\u0054ruffleHog"}"#), [0, 1, 2, 3]);
-        assert_eq!(cands(r#"{"userAgent":"a\/b"}"#), [0, 1, 2, 3]);
-        assert_eq!(cands(r#"{"userAgent":"\u212a"}"#), [0, 1, 2, 3]);
-        assert_eq!(cands("{\"userAgent\":\"é\"}"), [0, 1, 2, 3]);
+        // Only the rule's own field counts: the literal elsewhere in the record admits nothing.
+        assert_eq!(
+            cands(r#"{"userAgent":"aws-cli/2","requestParameters":{"name":"trufflehog kali"}}"#),
+            [2]
+        );
+        // Every value of a path through arrays counts.
+        assert_eq!(
+            cands(r#"{"userAgent":["aws-cli/2","curl (kali)"]}"#),
+            [2, 3]
+        );
+        // Values are judged decoded, so escapes spell the same text.
+        assert_eq!(cands(r#"{"userAgent":"\u0054ruffleHog"}"#), [0, 2]);
+        assert_eq!(cands(r#"{"userAgent":"a\/b"}"#), [2]);
+        // Non-ASCII text (the Kelvin sign folds onto `k`) and non-string values: no judgement
+        // on that field's predicates.
+        assert_eq!(cands(r#"{"userAgent":"\u212aali"}"#), [0, 2, 3]);
+        assert_eq!(cands("{\"userAgent\":\"é\"}"), [0, 2, 3]);
+        assert_eq!(cands(r#"{"userIdentity":{"type":{"nested":1}}}"#), [1, 2]);
+        assert_eq!(cands(r#"{"userIdentity":{"type":7}}"#), [1, 2]);
     }
 
     proptest::proptest! {
@@ -494,6 +642,7 @@ mod tests {
             tail in "[a-zA-Z /\\\\\"é\u{212A}ſ0-9]{0,24}",
             kind in proptest::sample::select(vec!["Root", "root", "IAMUser", "R\u{212A}oot"]),
             escape in proptest::bool::ANY,
+            shape in 0..3u8,
         ) {
             let preds = vec![
                 sigma_contains("userAgent", "hog"),
@@ -504,6 +653,12 @@ mod tests {
             ];
             let d = Dispatch::build(&preds);
             let agent = format!("{seed}{tail}");
+            // The agent as a string, as the second element of an array, or beside a number.
+            let agent = match shape {
+                0 => serde_json::json!(agent),
+                1 => serde_json::json!(["aws-cli/2", agent]),
+                _ => serde_json::json!([7, agent]),
+            };
             let mut raw = serde_json::json!({"userAgent": agent, "userIdentity": {"type": kind}}).to_string();
             if escape {
                 // Spell the first letter of the type as a unicode escape, as JSON allows.
