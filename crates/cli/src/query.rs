@@ -86,7 +86,7 @@ fn match_query(args: &QueryArgs) -> Result<ExitCode, Fatal> {
         mut reporter,
         ..
     } = prepare(&args.input)?;
-    let sequence = matches!(rule.logic, Logic::Operator(_));
+    let sequence = rule.logic.factory().is_some();
     let set = RuleSet::new(vec![rule]);
     let mut runtime = Runtime::new(
         &set,

@@ -69,6 +69,47 @@ impl Alert {
     }
 }
 
+/// The event through which `alert` feeds the rules chained to its rule ([`Logic::Chained`]):
+/// its last event, with `eventTime` set to the alert's time (the original, when different, is
+/// kept as `trailhound.signal.event_time`) and a `trailhound.signal` object: `rule_id`,
+/// `rule_name`, `alert_id`, `count`, `group` (the group values by position: `group.0`, ...)
+/// and `group_names`.
+///
+/// [`Logic::Chained`]: crate::Logic::Chained
+pub fn signal_event(alert: &Alert) -> SharedEvent {
+    use serde_json::{Map, Value, json};
+    let d = &alert.detection;
+    let base = d.events.last();
+    let mut doc: Map<String, Value> = base
+        .and_then(|ev| serde_json::from_str::<Map<String, Value>>(ev.raw()).ok())
+        .unwrap_or_default();
+    let time = iso(d.time_ms);
+    let original = doc.insert("eventTime".to_owned(), Value::String(time.clone()));
+    let group: Map<String, Value> = d
+        .group
+        .iter()
+        .enumerate()
+        .map(|(i, (_, v))| (i.to_string(), v.clone()))
+        .collect();
+    let mut signal = json!({
+        "rule_id": alert.rule.id,
+        "rule_name": alert.rule.name,
+        "alert_id": alert.id,
+        "count": d.count,
+        "group": group,
+        "group_names": d.group.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
+    });
+    if let Some(o) = original.filter(|o| o.as_str() != Some(time.as_str())) {
+        signal["event_time"] = o;
+    }
+    doc.insert("trailhound".to_owned(), json!({ "signal": signal }));
+    let raw = Value::Object(doc).to_string();
+    // The text was just written by serde_json, so it is valid JSON.
+    let parsed: sonic_rs::Value = sonic_rs::from_str(&raw).unwrap_or_default();
+    let origin = base.map(|ev| ev.origin()).unwrap_or_default();
+    Arc::new(Event::new(std::borrow::Cow::Owned(raw), parsed, origin))
+}
+
 /// `2024-05-01T10:00:00.000Z` for epoch milliseconds.
 pub fn iso(ms: i64) -> String {
     jiff::Timestamp::from_millisecond(ms)

@@ -41,6 +41,12 @@ pub trait OperatorFactory: Send + Sync + fmt::Debug {
     fn needs_order(&self) -> bool {
         true
     }
+    /// How long after the event time of a detection the operator may report it, at most, in
+    /// event time (a signal held open while it recurs). Rules fed with this rule's alerts wait
+    /// that long before they consider their inputs complete.
+    fn emission_delay_ms(&self) -> i64 {
+        0
+    }
 }
 
 /// State accounting of an operator.
@@ -67,6 +73,28 @@ pub enum Logic {
     PerEvent,
     /// A stateful operator.
     Operator(Arc<dyn OperatorFactory>),
+    /// A stateful operator fed with the alerts of other rules as well as events: slots
+    /// `0..filters.len()` are the rule's event filters, slot `filters.len() + i` the alerts of
+    /// the rules with id `upstream[i]` (in the same rule source). Datadog signal correlation and
+    /// Sigma correlations over correlations. Each alert arrives as its last event, with
+    /// `eventTime` set to the alert's time and a `trailhound.signal` object holding the rule,
+    /// the alert id and the group values (`trailhound.signal.group.0`, `.1`, ...).
+    Chained {
+        /// Ids of the rules whose alerts feed the operator.
+        upstream: Vec<String>,
+        /// The operator.
+        factory: Arc<dyn OperatorFactory>,
+    },
+}
+
+impl Logic {
+    /// The operator factory, for stateful logic.
+    pub fn factory(&self) -> Option<&Arc<dyn OperatorFactory>> {
+        match self {
+            Logic::PerEvent => None,
+            Logic::Operator(f) | Logic::Chained { factory: f, .. } => Some(f),
+        }
+    }
 }
 
 /// A compiled rule.
@@ -102,6 +130,108 @@ pub struct RuleSet {
     exceptions: Vec<Exception>,
     /// Per rule, the exceptions that apply to it.
     rule_exceptions: Vec<Vec<u32>>,
+    chains: Chains,
+}
+
+/// How alerts flow between rules ([`Logic::Chained`]).
+#[derive(Debug, Default)]
+struct Chains {
+    /// Per rule, the (rule, slot) pairs its alerts feed.
+    downstream: Vec<Vec<Slot>>,
+    /// Per rule, true when alerts of other rules feed it.
+    fed: Vec<bool>,
+    /// Per rule, how far behind the event-time watermark its alert inputs are complete.
+    lag_ms: Vec<i64>,
+    /// Rules in an order where every rule comes after the rules that feed it.
+    order: Vec<u32>,
+    /// `(rule, upstream id)` references that name no loaded rule, or close a cycle.
+    unresolved: Vec<(u32, String)>,
+}
+
+impl Chains {
+    fn build(rules: &[Rule]) -> Chains {
+        let n = rules.len();
+        let mut c = Chains {
+            downstream: vec![Vec::new(); n],
+            fed: vec![false; n],
+            lag_ms: vec![0; n],
+            order: Vec::with_capacity(n),
+            unresolved: Vec::new(),
+        };
+        // Feeding edges, upstream -> (downstream, slot).
+        let mut feeds: Vec<(usize, Slot)> = Vec::new();
+        for (r, rule) in rules.iter().enumerate() {
+            let Logic::Chained { upstream, .. } = &rule.logic else {
+                continue;
+            };
+            c.fed[r] = true;
+            for (i, id) in upstream.iter().enumerate() {
+                let from: Vec<usize> = (0..n)
+                    .filter(|&u| {
+                        u != r
+                            && rules[u].meta.id == *id
+                            && rules[u].meta.source == rule.meta.source
+                    })
+                    .collect();
+                if from.is_empty() {
+                    c.unresolved.push((r as u32, id.clone()));
+                }
+                let slot = Slot {
+                    rule: r as u32,
+                    filter: (rule.filters.len() + i) as u32,
+                };
+                feeds.extend(from.into_iter().map(|u| (u, slot)));
+            }
+        }
+        // Kahn's algorithm; rules left over are on a cycle and lose their incoming edges.
+        let mut indegree = vec![0usize; n];
+        for (_, s) in &feeds {
+            indegree[s.rule as usize] += 1;
+        }
+        let mut ready: Vec<usize> = (0..n).rev().filter(|&r| indegree[r] == 0).collect();
+        let mut placed = vec![false; n];
+        while let Some(u) = ready.pop() {
+            placed[u] = true;
+            c.order.push(u as u32);
+            for (from, s) in &feeds {
+                if *from == u {
+                    let d = s.rule as usize;
+                    indegree[d] -= 1;
+                    if indegree[d] == 0 {
+                        ready.push(d);
+                    }
+                }
+            }
+        }
+        for (r, &done) in placed.iter().enumerate() {
+            if !done {
+                c.order.push(r as u32);
+                c.unresolved
+                    .push((r as u32, "(a cycle of chained rules)".to_owned()));
+            }
+        }
+        let delay = |u: usize| {
+            rules[u]
+                .logic
+                .factory()
+                .map_or(0, |f| f.emission_delay_ms())
+        };
+        for &u in &c.order {
+            let u = u as usize;
+            if !placed[u] {
+                continue;
+            }
+            for (from, s) in &feeds {
+                if *from == u && placed[s.rule as usize] {
+                    let d = s.rule as usize;
+                    let lag = c.lag_ms[u].saturating_add(delay(u));
+                    c.lag_ms[d] = c.lag_ms[d].max(lag);
+                    c.downstream[u].push(*s);
+                }
+            }
+        }
+        c
+    }
 }
 
 /// An event that passed at least one filter, on its way from a worker to the runtime.
@@ -144,13 +274,41 @@ impl RuleSet {
             }
         }
         let dispatch = Dispatch::build(preds);
+        let chains = Chains::build(&rules);
         RuleSet {
             rules,
             slots,
             dispatch,
             exceptions,
             rule_exceptions,
+            chains,
         }
+    }
+
+    /// The (rule, slot) pairs that rule `r`'s alerts feed.
+    pub fn downstream(&self, r: usize) -> &[Slot] {
+        self.chains.downstream.get(r).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether alerts of other rules feed rule `r`.
+    pub fn is_chained(&self, r: usize) -> bool {
+        self.chains.fed.get(r).copied().unwrap_or(false)
+    }
+
+    /// How far behind the event-time watermark rule `r`'s alert inputs are complete.
+    pub fn chain_lag_ms(&self, r: usize) -> i64 {
+        self.chains.lag_ms.get(r).copied().unwrap_or(0)
+    }
+
+    /// Rule indexes in an order where each rule comes after the rules whose alerts feed it.
+    pub fn chain_order(&self) -> &[u32] {
+        &self.chains.order
+    }
+
+    /// Chained references that could not be wired: `(rule index, upstream id)`; a rule on a
+    /// cycle of chained rules is listed with `(a cycle of chained rules)` and gets no alerts.
+    pub fn unresolved_chains(&self) -> &[(u32, String)] {
+        &self.chains.unresolved
     }
 
     /// The exceptions.

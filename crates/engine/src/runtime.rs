@@ -68,28 +68,40 @@ pub struct RuntimeStats {
     pub excepted: Vec<crate::ExceptionCount>,
 }
 
-struct Pending {
+/// An item held in a heap until event time passes it: ordered by time, then arrival.
+struct Timed<T> {
     time: i64,
     seq: u64,
-    event: SharedEvent,
-    slots: Vec<Slot>,
+    item: T,
 }
 
-impl PartialEq for Pending {
+impl<T> PartialEq for Timed<T> {
     fn eq(&self, other: &Self) -> bool {
         (self.time, self.seq) == (other.time, other.seq)
     }
 }
-impl Eq for Pending {}
-impl PartialOrd for Pending {
+impl<T> Eq for Timed<T> {}
+impl<T> PartialOrd for Timed<T> {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
-impl Ord for Pending {
+impl<T> Ord for Timed<T> {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         (self.time, self.seq).cmp(&(other.time, other.seq))
     }
+}
+
+/// A hit waiting in the reorder buffer.
+struct Pending {
+    event: SharedEvent,
+    slots: Vec<Slot>,
+}
+
+/// An alert on its way to a chained rule: the slot it feeds and its event.
+struct Signal {
+    slot: usize,
+    event: SharedEvent,
 }
 
 struct Held {
@@ -102,7 +114,7 @@ pub struct Runtime<'s> {
     set: &'s RuleSet,
     options: RuntimeOptions,
     operators: Vec<Option<Box<dyn Operator>>>,
-    buffer: BinaryHeap<Reverse<Pending>>,
+    buffer: BinaryHeap<Reverse<Timed<Pending>>>,
     max_time: i64,
     released: i64,
     last_watermark: i64,
@@ -114,6 +126,11 @@ pub struct Runtime<'s> {
     detections: Vec<Detection>,
     data_start: i64,
     training: bool,
+    /// Per chained rule, alerts of the rules feeding it, released in time order once the
+    /// watermark minus the rule's chain lag passes them.
+    signals: Vec<BinaryHeap<Reverse<Timed<Signal>>>>,
+    /// Per chained rule, the watermark it was given last.
+    signal_marks: Vec<i64>,
 }
 
 impl<'s> Runtime<'s> {
@@ -122,10 +139,7 @@ impl<'s> Runtime<'s> {
         let operators = set
             .rules()
             .iter()
-            .map(|r| match &r.logic {
-                Logic::Operator(factory) => Some(factory.create()),
-                Logic::PerEvent => None,
-            })
+            .map(|r| r.logic.factory().map(|f| f.create()))
             .collect();
         let n = set.rules().len();
         Runtime {
@@ -147,6 +161,8 @@ impl<'s> Runtime<'s> {
             detections: Vec::new(),
             data_start: i64::MAX,
             training: false,
+            signals: (0..n).map(|_| BinaryHeap::new()).collect(),
+            signal_marks: vec![i64::MIN; n],
         }
     }
 
@@ -208,11 +224,13 @@ impl<'s> Runtime<'s> {
         }
         self.max_time = self.max_time.max(time);
         self.seq += 1;
-        self.buffer.push(Reverse(Pending {
+        self.buffer.push(Reverse(Timed {
             time,
             seq: self.seq,
-            event,
-            slots: hit.slots,
+            item: Pending {
+                event,
+                slots: hit.slots,
+            },
         }));
         let watermark = self.max_time.saturating_sub(self.options.reorder_window_ms);
         self.release(watermark, out);
@@ -220,7 +238,7 @@ impl<'s> Runtime<'s> {
             if let Some(Reverse(p)) = self.buffer.pop() {
                 self.stats.forced += 1;
                 self.released = self.released.max(p.time);
-                self.dispatch(p.time, &p.event, &p.slots, out);
+                self.dispatch(p.time, &p.item.event, &p.item.slots, out);
             }
         }
     }
@@ -269,12 +287,17 @@ impl<'s> Runtime<'s> {
                 break;
             };
             self.released = self.released.max(p.time);
-            self.dispatch(p.time, &p.event, &p.slots, out);
+            self.dispatch(p.time, &p.item.event, &p.item.slots, out);
         }
         if watermark >= self.last_watermark.saturating_add(60_000) || watermark == i64::MAX {
             self.last_watermark = watermark;
-            for i in 0..self.operators.len() {
-                if let Some(op) = self.operators[i].as_mut() {
+            let set = self.set;
+            for &i in set.chain_order() {
+                let i = i as usize;
+                if set.is_chained(i) {
+                    let mark = watermark.saturating_sub(set.chain_lag_ms(i));
+                    self.advance_chained(i, mark, out);
+                } else if let Some(op) = self.operators[i].as_mut() {
                     op.on_watermark(watermark, &mut self.detections);
                     self.flush_detections(i, out);
                 }
@@ -307,6 +330,59 @@ impl<'s> Runtime<'s> {
         }
     }
 
+    /// Feeds chained rule `rule` the alerts up to `mark`, in time order, then the watermark.
+    fn advance_chained(&mut self, rule: usize, mark: i64, out: &mut Vec<Alert>) {
+        while self.signals[rule]
+            .peek()
+            .is_some_and(|Reverse(s)| s.time <= mark)
+        {
+            let Some(Reverse(s)) = self.signals[rule].pop() else {
+                break;
+            };
+            self.feed(rule, s.item.slot, &s.item.event, out);
+        }
+        self.signal_marks[rule] = self.signal_marks[rule].max(mark);
+        if let Some(op) = self.operators[rule].as_mut() {
+            op.on_watermark(mark, &mut self.detections);
+            self.flush_detections(rule, out);
+        }
+    }
+
+    fn feed(&mut self, rule: usize, slot: usize, event: &SharedEvent, out: &mut Vec<Alert>) {
+        if let Some(op) = self.operators[rule].as_mut() {
+            op.on_event(slot, event, &mut self.detections);
+            self.flush_detections(rule, out);
+        }
+    }
+
+    /// Hands `alert` to the rules chained to its rule: held until their watermark passes it,
+    /// or at once when it already has (a late alert).
+    fn forward(&mut self, rule: usize, alert: &Alert, out: &mut Vec<Alert>) {
+        let set = self.set;
+        let downstream = set.downstream(rule);
+        if downstream.is_empty() {
+            return;
+        }
+        let event = crate::alert::signal_event(alert);
+        let time = alert.detection.time_ms;
+        for s in downstream {
+            let (r, slot) = (s.rule as usize, s.filter as usize);
+            if time <= self.signal_marks[r] {
+                self.feed(r, slot, &event, out);
+            } else {
+                self.seq += 1;
+                self.signals[r].push(Reverse(Timed {
+                    time,
+                    seq: self.seq,
+                    item: Signal {
+                        slot,
+                        event: event.clone(),
+                    },
+                }));
+            }
+        }
+    }
+
     fn flush_detections(&mut self, rule: usize, out: &mut Vec<Alert>) {
         let pending = std::mem::take(&mut self.detections);
         for d in pending {
@@ -334,6 +410,7 @@ impl<'s> Runtime<'s> {
             self.stats.duplicates += 1;
             return;
         }
+        self.forward(rule, &alert, out);
         match &meta.suppression {
             Some(s) => self.suppress(rule, s, alert, out),
             None => self.emit(alert, out),
@@ -441,7 +518,12 @@ impl<'s> Runtime<'s> {
     /// End of input: releases every buffered hit, finishes operators and held alerts.
     pub fn finish(&mut self, out: &mut Vec<Alert>) {
         self.release(i64::MAX - 1, out);
-        for i in 0..self.operators.len() {
+        let set = self.set;
+        for &i in set.chain_order() {
+            let i = i as usize;
+            if set.is_chained(i) {
+                self.advance_chained(i, i64::MAX - 1, out);
+            }
             if let Some(op) = self.operators[i].as_mut() {
                 op.finish(&mut self.detections);
                 self.flush_detections(i, out);

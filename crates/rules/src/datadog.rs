@@ -92,12 +92,7 @@ pub fn compile(file: &str, text: &str, options: &LoadOptions) -> RuleOutcome {
                 format!("detection method {method}: {reason}"),
             );
         }
-        Method::SignalCorrelation => {
-            return RuleOutcome::NotRunnable(
-                Box::new(meta),
-                "signal correlation over other rules' signals is not supported yet".into(),
-            );
-        }
+        Method::SignalCorrelation => signal_correlation(&plan, options),
         Method::Threshold => threshold(&plan, options),
         Method::NewValue(nv) => {
             let Some(q) = plan.queries.first() else {
@@ -207,9 +202,68 @@ fn threshold(plan: &dd::RulePlan, options: &LoadOptions) -> (Vec<Pred>, Logic) {
         .first()
         .map(|q| q.group_by.iter().map(|f| f.name.clone()).collect())
         .unwrap_or_default();
+    let spec = window_spec(plan, options, inputs, group_names, aggregations);
+    (filters, Logic::Operator(Arc::new(WindowFactory(spec))))
+}
+
+/// A signal correlation: the threshold machinery over the signals of other rules, grouped by
+/// each query's `correlatedByFields` read from the signal's last event (Datadog's signal
+/// attributes are those of its triggering log).
+fn signal_correlation(plan: &dd::RulePlan, options: &LoadOptions) -> (Vec<Pred>, Logic) {
+    let mut inputs = Vec::new();
+    let mut upstream = Vec::new();
+    let mut aggregations = HashMap::new();
+    for q in &plan.queries {
+        let QueryInput::Signals {
+            rule_id,
+            correlated_by,
+            ..
+        } = &q.input
+        else {
+            continue;
+        };
+        aggregations.insert(q.label.clone(), q.aggregation.clone());
+        inputs.push(WindowInput {
+            filter: upstream.len(),
+            label: q.label.clone(),
+            group_by: correlated_by.iter().map(|f| f.field.clone()).collect(),
+            optional_group: q.has_optional_group_by_fields,
+            distinct: Vec::new(),
+            value: None,
+        });
+        upstream.push(rule_id.clone());
+    }
+    let group_names = plan
+        .queries
+        .iter()
+        .find_map(|q| match &q.input {
+            QueryInput::Signals { correlated_by, .. } => {
+                Some(correlated_by.iter().map(|f| f.name.clone()).collect())
+            }
+            QueryInput::Events { .. } => None,
+        })
+        .unwrap_or_default();
+    let spec = window_spec(plan, options, inputs, group_names, aggregations);
+    (
+        Vec::new(),
+        Logic::Chained {
+            upstream,
+            factory: Arc::new(WindowFactory(spec)),
+        },
+    )
+}
+
+/// The windowed aggregation of a threshold or signal-correlation rule.
+fn window_spec(
+    plan: &dd::RulePlan,
+    options: &LoadOptions,
+    inputs: Vec<WindowInput>,
+    group_names: Vec<String>,
+    aggregations: HashMap<String, Aggregation>,
+) -> WindowSpec {
     let to_ms =
         |v: Option<u64>, default: i64| v.map_or(default, |v| i64::try_from(v).unwrap_or(i64::MAX));
-    let spec = WindowSpec {
+    WindowSpec {
         inputs,
         group_names,
         window_ms: to_ms(plan.windows.evaluation_window_ms, 300_000),
@@ -223,8 +277,7 @@ fn threshold(plan: &dd::RulePlan, options: &LoadOptions) -> (Vec<Pred>, Logic) {
         },
         max_keys: options.max_keys,
         samples: 10,
-    };
-    (filters, Logic::Operator(Arc::new(WindowFactory(spec))))
+    }
 }
 
 /// Datadog's cases: the first whose condition holds fires, with its severity.

@@ -238,7 +238,40 @@ pub fn load_sources(
     }
     sigma::compile_all(&sigma_sources, options, &mut report);
     dedupe(&mut report);
+    unchain(&mut report);
     report
+}
+
+/// Rules fed with the alerts of rules that did not load (not runnable, failed, or not among
+/// the files given) cannot run: they are listed as not runnable, naming the missing rule.
+fn unchain(report: &mut LoadReport) {
+    fn absent(rules: &[trailhound_engine::Rule], rule: &trailhound_engine::Rule) -> Vec<String> {
+        let trailhound_engine::Logic::Chained { upstream, .. } = &rule.logic else {
+            return Vec::new();
+        };
+        upstream
+            .iter()
+            .filter(|id| {
+                !rules
+                    .iter()
+                    .any(|u| u.meta.id == **id && u.meta.source == rule.meta.source)
+            })
+            .cloned()
+            .collect()
+    }
+    while let Some((i, missing)) = report.rules.iter().enumerate().find_map(|(i, r)| {
+        let a = absent(&report.rules, r);
+        (!a.is_empty()).then_some((i, a))
+    }) {
+        let rule = report.rules.remove(i);
+        report.not_runnable.push(NotRunnable {
+            meta: (*rule.meta).clone(),
+            reason: format!(
+                "correlates the alerts of rule {}, which is not loaded",
+                missing.join(", ")
+            ),
+        });
+    }
 }
 
 /// Keeps the first rule of each id within a rule source (the same rule loaded from two

@@ -288,10 +288,9 @@ pub fn compile_all(sources: &[SigmaSource], options: &LoadOptions, report: &mut 
             }
         }
     }
+    // Metadata first: a chained correlation names the plans it reads by their rule ids.
+    let mut metas = Vec::with_capacity(planned.plans.len());
     for (pi, plan) in planned.plans.iter().enumerate() {
-        if !planned.plan_alerts(pi) {
-            continue;
-        }
         let (file, level_meta) = match plan.origin {
             sigma::PlanOrigin::LegacyAggregation(ri) => (
                 rule_origin[ri].1.file.clone(),
@@ -332,7 +331,16 @@ pub fn compile_all(sources: &[SigmaSource], options: &LoadOptions, report: &mut 
         if let Some(id) = &plan.id {
             meta.id = id.clone();
         }
-        match correlation_rule(plan, &rules, options) {
+        // A plan whose every reader says `generate: false` still runs, for them, but its
+        // alerts are hidden like those of a building block.
+        if !planned.plan_alerts(pi) {
+            meta.building_block = true;
+        }
+        metas.push(meta);
+    }
+    for (plan, meta) in planned.plans.iter().zip(metas.iter()) {
+        let meta = meta.clone();
+        match correlation_rule(plan, &rules, &metas, options) {
             Ok((filters, logic)) => report_rule(report, meta, filters, logic),
             Err(why) => report.not_runnable.push(NotRunnable { meta, reason: why }),
         }
@@ -409,36 +417,32 @@ impl WindowCondition for CorrelationCondition {
     }
 }
 
+/// A correlation's operator. Inputs that are rules read events through event filters; inputs
+/// that are other correlations read those correlations' alerts ([`Logic::Chained`]), whose
+/// group values arrive as `trailhound.signal.group.N`.
 fn correlation_rule(
     plan: &sigma::CorrelationPlan,
     rules: &[sigma::CompiledRule],
+    plan_metas: &[RuleMeta],
     options: &LoadOptions,
 ) -> Result<(Vec<Pred>, Logic), String> {
     let mut filters = Vec::new();
+    let mut upstream: Vec<String> = Vec::new();
     let mut inputs = Vec::new();
     let mut labels = Vec::new();
+    // Inputs fed by other correlations, to be given slots after the event filters.
+    let mut chained: Vec<(usize, usize)> = Vec::new();
     for input in &plan.inputs {
-        let sigma::InputSource::Rule(ri) = input.source else {
-            return Err(
-                "a correlation over another correlation's results is not supported yet".into(),
-            );
-        };
         let key = |k: &sigma::KeySource| match k {
-            sigma::KeySource::Field(f) => Ok(f.clone()),
-            sigma::KeySource::Group(_) => Err(
-                "a correlation over another correlation's group is not supported yet".to_string(),
-            ),
+            sigma::KeySource::Field(f) => f.clone(),
+            sigma::KeySource::Group(g) => {
+                View::Raw
+                    .resolve(&format!("trailhound.signal.group.{g}"))
+                    .field
+            }
         };
-        let group_by = input
-            .group_by
-            .iter()
-            .map(key)
-            .collect::<Result<Vec<_>, _>>()?;
-        let values = input
-            .values
-            .iter()
-            .map(key)
-            .collect::<Result<Vec<_>, _>>()?;
+        let group_by = input.group_by.iter().map(key).collect::<Vec<_>>();
+        let values = input.values.iter().map(key).collect::<Vec<_>>();
         let label = format!("{}#{}", input.reference, inputs.len());
         let (distinct, value) = match plan.kind {
             sigma::CorrelationType::ValueCount => (values, None),
@@ -447,8 +451,22 @@ fn correlation_rule(
             | sigma::CorrelationType::ValuePercentile => (Vec::new(), values.into_iter().next()),
             _ => (Vec::new(), None),
         };
+        let slot = match input.source {
+            sigma::InputSource::Rule(ri) => {
+                filters.push(rules.get(ri).map_or(Pred::Const(false), |r| r.pred.clone()));
+                filters.len() - 1
+            }
+            sigma::InputSource::Correlation(pj) => {
+                let Some(m) = plan_metas.get(pj) else {
+                    return Err(format!("correlation `{}` is not planned", input.reference));
+                };
+                chained.push((inputs.len(), upstream.len()));
+                upstream.push(m.id.clone());
+                0
+            }
+        };
         inputs.push(WindowInput {
-            filter: filters.len(),
+            filter: slot,
             label: label.clone(),
             group_by,
             optional_group: false,
@@ -456,7 +474,9 @@ fn correlation_rule(
             value,
         });
         labels.push(label);
-        filters.push(rules.get(ri).map_or(Pred::Const(false), |r| r.pred.clone()));
+    }
+    for (input, k) in chained {
+        inputs[input].filter = filters.len() + k;
     }
     let condition = CorrelationCondition {
         kind: plan.kind,
@@ -473,5 +493,10 @@ fn correlation_rule(
         max_keys: options.max_keys,
         samples: 10,
     };
-    Ok((filters, Logic::Operator(Arc::new(WindowFactory(spec)))))
+    let factory = Arc::new(WindowFactory(spec));
+    Ok(if upstream.is_empty() {
+        (filters, Logic::Operator(factory))
+    } else {
+        (filters, Logic::Chained { upstream, factory })
+    })
 }

@@ -136,6 +136,17 @@ impl OperatorFactory for WindowFactory {
     fn create(&self) -> Box<dyn Operator> {
         Box::new(WindowOperator::new(self.0.clone()))
     }
+
+    /// A signal is written `keep_alive` after its last firing at the latest; a condition that
+    /// a later event could falsify is decided when its window closes. Watermarks advance in
+    /// steps of a minute, hence the margin.
+    fn emission_delay_ms(&self) -> i64 {
+        let held = match self.0.emission {
+            Emission::Signal { keep_alive_ms, .. } => keep_alive_ms,
+            Emission::Reset => self.0.window_ms,
+        };
+        held.saturating_add(120_000)
+    }
 }
 
 #[derive(Debug, Default)]
