@@ -83,6 +83,8 @@ measure "zcat gz tree, $cores cores" "$gz_mb" \
 measure "floor: parse every record, NDJSON, 1 thread" "$ndjson_mb" "$bin" scan --no-progress --threads 1 "$ndjson"
 measure "floor: parse every record, NDJSON, $cores threads" "$ndjson_mb" "$bin" scan --no-progress "$ndjson"
 measure "floor: decompress + parse, gz tree, $cores threads" "$gz_mb" "$bin" scan --no-progress "$gztree"
+measure "normalize --view ecs, NDJSON, 1 thread" "$ndjson_mb" "$bin" normalize --view ecs --no-progress --threads 1 "$ndjson"
+measure "normalize --view ecs, NDJSON, $cores threads" "$ndjson_mb" "$bin" normalize --view ecs --no-progress "$ndjson"
 hunt=("$bin" hunt --no-progress -f jsonl -o /dev/null)
 measure "hunt, bundled pack, NDJSON, 1 thread" "$ndjson_mb" "${hunt[@]}" --threads 1 "$ndjson"
 measure "hunt, bundled pack, NDJSON, $cores threads" "$ndjson_mb" "${hunt[@]}" "$ndjson"

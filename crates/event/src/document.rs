@@ -4,7 +4,7 @@
 //! values rules see are the same thing.
 
 use crate::datadog::{self, DdRef};
-use crate::ecs::{self, EcsRef, FIELDS, Generation, JavaRoot};
+use crate::ecs::{self, FIELDS, Generation, JavaRoot};
 use crate::field::View;
 use crate::record::Event;
 use crate::value::{Val, sonic_to_serde};
@@ -64,11 +64,12 @@ pub fn insert_dotted(root: &mut Map<String, Json>, path: &str, value: Json) {
             cur.insert(part.to_owned(), value);
             return;
         }
-        let entry = cur
-            .entry(part.to_owned())
-            .or_insert_with(|| Json::Object(Map::new()));
-        match entry {
-            Json::Object(next) => cur = next,
+        // Look up before inserting: most levels exist already, and a lookup needs no owned key.
+        if !cur.contains_key(part) {
+            cur.insert(part.to_owned(), Json::Object(Map::new()));
+        }
+        match cur.get_mut(part) {
+            Some(Json::Object(next)) => cur = next,
             _ => return,
         }
     }
@@ -83,10 +84,9 @@ fn ecs_document(ev: &Event<'_>, generation: Generation, retain: Retain) -> Json 
         {
             continue;
         }
-        let Some(EcsRef::Field(field)) = ecs::lookup(def.name, generation) else {
+        let Some(field) = ecs::EcsField::at(i, generation) else {
             continue;
         };
-        debug_assert_eq!(field.def().name, FIELDS[i].name);
         let values = crate::field::Field::Ecs(field).values(ev);
         if values.is_empty() {
             continue;

@@ -496,6 +496,14 @@ pub struct EcsField {
 }
 
 impl EcsField {
+    /// The field at `index` of [`FIELDS`] (the document writer walks the table in order).
+    pub(crate) fn at(index: usize, generation: Generation) -> Option<EcsField> {
+        (index < FIELDS.len()).then_some(EcsField {
+            index: u16::try_from(index).ok()?,
+            generation,
+        })
+    }
+
     /// The field's definition.
     pub fn def(self) -> &'static FieldDef {
         &FIELDS[usize::from(self.index)]
