@@ -8,11 +8,12 @@ use trailhound_event::{Event, View};
 pub type SharedEvent = Arc<Event<'static>>;
 
 /// What an operator (or a per-event rule) reports before the runtime turns it into an alert.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Detection {
     /// Event time of the alert in epoch milliseconds (usually the last contributing event).
     pub time_ms: i64,
     /// Contributing events, in time order (may be a sample when many).
+    #[serde(with = "crate::state::shared_events")]
     pub events: Vec<SharedEvent>,
     /// Group-by values (`field`, value as JSON).
     pub group: Vec<(String, serde_json::Value)>,

@@ -31,6 +31,15 @@ pub trait Operator: Send {
     fn stats(&self) -> OperatorStats {
         OperatorStats::default()
     }
+    /// The operator's state as JSON (events as their raw text), so that a continuous run can
+    /// checkpoint it and a key partition can move to another worker.
+    fn checkpoint(&self) -> Result<serde_json::Value, String> {
+        Err("this operator cannot checkpoint its state".into())
+    }
+    /// Replaces the state with a checkpoint taken from an operator of the same rule.
+    fn restore(&mut self, _state: serde_json::Value) -> Result<(), String> {
+        Err("this operator cannot restore a checkpoint".into())
+    }
 }
 
 /// Creates the operator state of a rule for one run.
@@ -50,7 +59,7 @@ pub trait OperatorFactory: Send + Sync + fmt::Debug {
 }
 
 /// State accounting of an operator.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OperatorStats {
     /// Keys held now.
     pub keys: u64,

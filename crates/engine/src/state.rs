@@ -131,6 +131,16 @@ impl<V> Keyed<V> {
         false
     }
 
+    /// Rebuilds the eviction order, which a checkpoint does not carry.
+    fn restored(mut self) -> Keyed<V> {
+        self.order = self
+            .entries
+            .iter()
+            .map(|(k, (t, _))| Reverse((*t, k.clone())))
+            .collect();
+        self
+    }
+
     /// Drops stale heap entries when the heap has grown far past the map.
     fn compact(&mut self) {
         if self.order.len() > 4 * self.entries.len() + 1024 {
@@ -184,6 +194,42 @@ impl<V> Keyed<V> {
             .iter()
             .map(|(k, (t, _))| Reverse((*t, k.clone())))
             .collect();
+    }
+}
+
+/// Operator state as JSON for a checkpoint ([`crate::Operator::checkpoint`]).
+pub fn save<T: Serialize>(state: &T) -> Result<serde_json::Value, String> {
+    serde_json::to_value(state).map_err(|e| format!("checkpoint: {e}"))
+}
+
+/// Operator state from a checkpoint taken by [`save`].
+pub fn load<T: serde::de::DeserializeOwned>(state: serde_json::Value) -> Result<T, String> {
+    serde_json::from_value(state).map_err(|e| format!("checkpoint: {e}"))
+}
+
+/// A keyed map from a checkpoint, with its eviction order rebuilt.
+pub fn load_keyed<V: serde::de::DeserializeOwned>(
+    state: serde_json::Value,
+) -> Result<Keyed<V>, String> {
+    load::<Keyed<V>>(state).map(Keyed::restored)
+}
+
+/// Serde for the events of a [`crate::Detection`]: each as its raw text and origin.
+pub mod shared_events {
+    use super::StoredEvent;
+    use crate::alert::SharedEvent;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    /// Serializes the events.
+    pub fn serialize<S: Serializer>(events: &[SharedEvent], s: S) -> Result<S::Ok, S::Error> {
+        let stored: Vec<StoredEvent> = events.iter().cloned().map(StoredEvent).collect();
+        stored.serialize(s)
+    }
+
+    /// Deserializes the events.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<SharedEvent>, D::Error> {
+        let stored: Vec<StoredEvent> = Deserialize::deserialize(d)?;
+        Ok(stored.into_iter().map(|e| e.0).collect())
     }
 }
 

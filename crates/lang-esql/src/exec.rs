@@ -245,6 +245,13 @@ pub(crate) struct Derived {
     tail: Vec<Logged>,
 }
 
+impl Derived {
+    /// The event the rows came from.
+    pub(crate) fn event(&self) -> &SharedEvent {
+        &self.event
+    }
+}
+
 #[derive(Debug)]
 struct DerivedRow {
     /// Values of [`Prefix::keep`], in its order.

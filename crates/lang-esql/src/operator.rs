@@ -31,6 +31,7 @@ use crate::plan::Plan;
 use crate::value::EsqlValue;
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
+use trailhound_engine::state::StoredEvent;
 use trailhound_engine::{
     Detection, Operator, OperatorFactory, OperatorStats, Schedule, SharedEvent,
 };
@@ -329,6 +330,43 @@ impl Windows {
 }
 
 impl Operator for Windows {
+    /// The buffered events (as raw text; an event whose head yielded nothing as its time only)
+    /// and the schedule position. Derived rows and run aggregates are recomputed on restore.
+    fn checkpoint(&self) -> Result<serde_json::Value, String> {
+        let buffered: Vec<(i64, Option<StoredEvent>)> = self
+            .buffer
+            .iter()
+            .map(|(t, held)| {
+                let ev = match held {
+                    Held::Event(ev) => Some(ev.clone()),
+                    Held::Derived(d) => d.as_ref().map(|d| d.event().clone()),
+                };
+                (*t, ev.map(StoredEvent))
+            })
+            .collect();
+        trailhound_engine::state::save(&(buffered, self.next_run, self.stats))
+    }
+
+    fn restore(&mut self, state: serde_json::Value) -> Result<(), String> {
+        type Saved = (Vec<(i64, Option<StoredEvent>)>, Option<i64>, OperatorStats);
+        let (buffered, next_run, stats): Saved = trailhound_engine::state::load(state)?;
+        self.buffer.clear();
+        for (t, ev) in buffered {
+            let held = match (ev, self.deriver.as_mut()) {
+                (Some(ev), Some(d)) => Held::Derived(d.derive(&ev.0).map(Box::new)),
+                (Some(ev), None) => Held::Event(ev.0),
+                (None, _) => Held::Derived(None),
+            };
+            self.buffer.push_back((t, held));
+        }
+        if let Some(runs) = self.runs.as_mut() {
+            runs.partials.clear();
+        }
+        self.next_run = next_run;
+        self.stats = stats;
+        Ok(())
+    }
+
     fn on_event(&mut self, _slot: usize, ev: &SharedEvent, _out: &mut Vec<Detection>) {
         let Some(t) = ev.time_millis() else { return };
         // Insert in time order (late events land before later ones).

@@ -64,6 +64,17 @@ impl NewTermsOperator {
 }
 
 impl Operator for NewTermsOperator {
+    fn checkpoint(&self) -> Result<serde_json::Value, String> {
+        crate::state::save(&(&self.seen, self.data_start))
+    }
+
+    fn restore(&mut self, state: serde_json::Value) -> Result<(), String> {
+        let (seen, data_start): (serde_json::Value, Option<i64>) = crate::state::load(state)?;
+        self.seen = crate::state::load_keyed(seen)?;
+        self.data_start = data_start;
+        Ok(())
+    }
+
     fn on_event(&mut self, _slot: usize, ev: &SharedEvent, out: &mut Vec<Detection>) {
         let Some(t) = ev.time_millis() else { return };
         let start = *self.data_start.get_or_insert(t);

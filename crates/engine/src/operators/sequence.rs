@@ -25,6 +25,7 @@ use super::{combinations, key_of};
 use crate::alert::{Detection, SharedEvent};
 use crate::ruleset::{Operator, OperatorFactory, OperatorStats};
 use crate::state::{Keyed, StoredEvent};
+use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 use trailhound_event::Field;
 
@@ -91,7 +92,7 @@ fn order(ev: &SharedEvent) -> Order {
     (ev.time_millis().unwrap_or(i64::MIN), o.source, o.record)
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct Partial {
     events: Vec<StoredEvent>,
 }
@@ -107,7 +108,7 @@ impl Partial {
     }
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 struct KeyState {
     /// Pending sequence that has completed positive stage `i`.
     stages: Vec<Option<Partial>>,
@@ -378,6 +379,25 @@ impl SequenceOperator {
 }
 
 impl Operator for SequenceOperator {
+    fn checkpoint(&self) -> Result<serde_json::Value, String> {
+        crate::state::save(&(&self.keys, &self.waiting, self.emitted, &self.tail))
+    }
+
+    fn restore(&mut self, state: serde_json::Value) -> Result<(), String> {
+        type Saved = (
+            serde_json::Value,
+            Vec<(String, Vec<String>, Partial)>,
+            usize,
+            VecDeque<Detection>,
+        );
+        let (keys, waiting, emitted, tail): Saved = crate::state::load(state)?;
+        self.keys = crate::state::load_keyed(keys)?;
+        self.waiting = waiting;
+        self.emitted = emitted;
+        self.tail = tail;
+        Ok(())
+    }
+
     fn on_event(&mut self, slot: usize, ev: &SharedEvent, out: &mut Vec<Detection>) {
         if let Some(until) = &self.spec.until
             && until.filter == slot
@@ -458,7 +478,7 @@ impl OperatorFactory for SampleFactory {
     }
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 struct SampleState {
     slots: Vec<Option<StoredEvent>>,
     done: usize,
@@ -472,6 +492,15 @@ pub struct SampleOperator {
 }
 
 impl Operator for SampleOperator {
+    fn checkpoint(&self) -> Result<serde_json::Value, String> {
+        crate::state::save(&&self.keys)
+    }
+
+    fn restore(&mut self, state: serde_json::Value) -> Result<(), String> {
+        self.keys = crate::state::load_keyed(state)?;
+        Ok(())
+    }
+
     fn on_event(&mut self, slot: usize, ev: &SharedEvent, out: &mut Vec<Detection>) {
         let n = self.spec.steps.len();
         for (i, step) in self.spec.steps.iter().enumerate() {

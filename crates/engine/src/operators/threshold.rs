@@ -198,6 +198,17 @@ impl ThresholdOperator {
 }
 
 impl Operator for ThresholdOperator {
+    fn checkpoint(&self) -> Result<serde_json::Value, String> {
+        crate::state::save(&(&self.groups, self.next_run))
+    }
+
+    fn restore(&mut self, state: serde_json::Value) -> Result<(), String> {
+        let (groups, next_run): (serde_json::Value, Option<i64>) = crate::state::load(state)?;
+        self.groups = crate::state::load_keyed(groups)?;
+        self.next_run = next_run;
+        Ok(())
+    }
+
     fn on_event(&mut self, _slot: usize, ev: &SharedEvent, out: &mut Vec<Detection>) {
         let Some(t) = ev.time_millis() else { return };
         let interval = self.interval();

@@ -13,6 +13,7 @@ use super::key_of;
 use crate::alert::{Detection, SharedEvent};
 use crate::ruleset::{Operator, OperatorFactory, OperatorStats};
 use crate::state::{Keyed, StoredEvent};
+use serde::{Deserialize, Serialize};
 use trailhound_event::Field;
 
 /// An impossible-travel rule's parameters.
@@ -53,7 +54,7 @@ impl OperatorFactory for TravelFactory {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 struct Place {
     time: i64,
     lat: f64,
@@ -62,7 +63,7 @@ struct Place {
     event: StoredEvent,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 struct User {
     first_seen: Option<i64>,
     last: Option<Place>,
@@ -86,6 +87,15 @@ pub fn haversine_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
 }
 
 impl Operator for TravelOperator {
+    fn checkpoint(&self) -> Result<serde_json::Value, String> {
+        crate::state::save(&&self.users)
+    }
+
+    fn restore(&mut self, state: serde_json::Value) -> Result<(), String> {
+        self.users = crate::state::load_keyed(state)?;
+        Ok(())
+    }
+
     fn on_event(&mut self, slot: usize, ev: &SharedEvent, out: &mut Vec<Detection>) {
         if slot != self.spec.filter {
             return;

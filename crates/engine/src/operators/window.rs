@@ -15,6 +15,7 @@ use crate::alert::{Detection, SharedEvent};
 use crate::rule::Severity;
 use crate::ruleset::{Operator, OperatorFactory, OperatorStats};
 use crate::state::{Keyed, StoredEvent};
+use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::sync::Arc;
@@ -86,7 +87,7 @@ pub trait WindowCondition: Send + Sync + fmt::Debug {
 }
 
 /// What a firing says.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Verdict {
     /// Severity decided by the firing (a Datadog case's status).
     pub severity: Option<Severity>,
@@ -149,12 +150,12 @@ impl OperatorFactory for WindowFactory {
     }
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 struct InputWindow {
     entries: VecDeque<(i64, Option<String>, Option<f64>)>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 struct Signal {
     first: i64,
     last: i64,
@@ -164,7 +165,7 @@ struct Signal {
     aggregates: Vec<(String, serde_json::Value)>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 struct Group {
     values: Vec<String>,
     inputs: Vec<InputWindow>,
@@ -319,6 +320,17 @@ impl WindowOperator {
 }
 
 impl Operator for WindowOperator {
+    fn checkpoint(&self) -> Result<serde_json::Value, String> {
+        crate::state::save(&(&self.groups, self.dropped_entries))
+    }
+
+    fn restore(&mut self, state: serde_json::Value) -> Result<(), String> {
+        let (groups, dropped): (serde_json::Value, u64) = crate::state::load(state)?;
+        self.groups = crate::state::load_keyed(groups)?;
+        self.dropped_entries = dropped;
+        Ok(())
+    }
+
     fn on_event(&mut self, slot: usize, ev: &SharedEvent, out: &mut Vec<Detection>) {
         let Some(t) = ev.time_millis() else { return };
         let n_inputs = self.spec.inputs.len();
