@@ -34,5 +34,5 @@ pub use document::{Retain, document, document_with};
 pub use ecs::{FieldType, Generation};
 pub use field::{Field, Resolved, View};
 pub use geoip::Enrichment;
-pub use record::{Classified, Event, Origin, classify};
+pub use record::{Classified, Event, EventText, Origin, classify};
 pub use value::{Path, Val};

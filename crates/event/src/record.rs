@@ -97,6 +97,35 @@ pub(crate) struct Cache {
     pub(crate) asn: OnceLock<Option<crate::geoip::Asn>>,
 }
 
+/// An event kept as its text, origin and enrichment ([`Event::to_text`]).
+#[derive(Clone, Debug)]
+pub struct EventText {
+    raw: Arc<str>,
+    origin: Origin,
+    enrichment: Option<Arc<Enrichment>>,
+    time: Option<i64>,
+}
+
+impl EventText {
+    /// Event time in milliseconds since the epoch.
+    pub fn time_millis(&self) -> Option<i64> {
+        self.time
+    }
+
+    /// The record's text.
+    pub fn raw(&self) -> &str {
+        &self.raw
+    }
+
+    /// The event again, parsed from its text (which was valid JSON when it was first parsed;
+    /// should parsing fail all the same, the document is empty and the text is kept).
+    pub fn parse(&self) -> Event<'static> {
+        let doc: Value = sonic_rs::from_str(&self.raw).unwrap_or_default();
+        Event::new(Cow::Owned(self.raw.to_string()), doc, self.origin)
+            .with_enrichment(self.enrichment.clone())
+    }
+}
+
 impl<'a> Event<'a> {
     /// An event from its raw text and parsed document.
     pub fn new(raw: Cow<'a, str>, doc: Value, origin: Origin) -> Event<'a> {
@@ -126,6 +155,17 @@ impl<'a> Event<'a> {
     /// The record's text exactly as read.
     pub fn raw(&self) -> &str {
         &self.raw
+    }
+
+    /// The event without its parsed document, for state that holds many events for long: a
+    /// fraction of the memory, parsed again with [`EventText::parse`] when needed.
+    pub fn to_text(&self) -> EventText {
+        EventText {
+            raw: Arc::from(&*self.raw),
+            origin: self.origin,
+            enrichment: self.enrichment.clone(),
+            time: self.time_millis(),
+        }
     }
 
     /// The parsed record.

@@ -13,6 +13,7 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 use trailhound_engine::SharedEvent;
 use trailhound_event::Event;
+use trailhound_event::EventText;
 
 /// Most groups one row may fall into through multi-valued `STATS ... BY` keys.
 const MAX_KEY_COMBINATIONS: usize = 10_000;
@@ -121,11 +122,40 @@ impl Table {
     }
 }
 
+/// An event a result row came from: parsed, or kept as its text by a replayed rule's buffer
+/// (which holds every matching event of a look-back; the text is parsed again only for the
+/// events an alert shows).
+#[derive(Clone, Debug)]
+pub(crate) enum EventRef {
+    /// The parsed event.
+    Parsed(SharedEvent),
+    /// Its text.
+    Text(EventText),
+}
+
+impl EventRef {
+    /// Event time.
+    pub(crate) fn time_millis(&self) -> Option<i64> {
+        match self {
+            EventRef::Parsed(ev) => ev.time_millis(),
+            EventRef::Text(t) => t.time_millis(),
+        }
+    }
+
+    /// The parsed event.
+    pub(crate) fn parsed(&self) -> SharedEvent {
+        match self {
+            EventRef::Parsed(ev) => ev.clone(),
+            EventRef::Text(t) => std::sync::Arc::new(t.parse()),
+        }
+    }
+}
+
 /// Where a result row came from (tracked for alerts).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Origin {
     /// The contributing event, or a sample of a group's events.
-    pub events: Vec<SharedEvent>,
+    pub events: Vec<EventRef>,
     /// `STATS ... BY` key values.
     pub group: Vec<(String, serde_json::Value)>,
     /// Input rows folded into the row.
@@ -143,7 +173,7 @@ struct Buffered {
 struct Group {
     key: Vec<EsqlValue>,
     states: Vec<AggState>,
-    samples: Vec<SharedEvent>,
+    samples: Vec<EventRef>,
     rows: u64,
 }
 
@@ -239,7 +269,8 @@ impl Partial {
 /// the columns later stages read), and the warning events evaluating them raised, in order.
 #[derive(Debug)]
 pub(crate) struct Derived {
-    event: SharedEvent,
+    /// The event as text: its rows hold every column later stages read.
+    event: EventText,
     rows: Vec<DerivedRow>,
     /// Warning events after the last row (rows that a `WHERE` dropped, for instance).
     tail: Vec<Logged>,
@@ -247,7 +278,7 @@ pub(crate) struct Derived {
 
 impl Derived {
     /// The event the rows came from.
-    pub(crate) fn event(&self) -> &SharedEvent {
+    pub(crate) fn event(&self) -> &EventText {
         &self.event
     }
 }
@@ -304,7 +335,7 @@ impl Deriver {
             return None;
         }
         Some(Derived {
-            event: ev.clone(),
+            event: ev.to_text(),
             rows,
             tail,
         })
@@ -534,7 +565,7 @@ impl State {
         vals.resize(plan.ncols, None);
         let mut row = Row { ev: Some(ev), vals };
         let origin = self.track.then(|| Origin {
-            events: shared.into_iter().collect(),
+            events: shared.into_iter().map(EventRef::Parsed).collect(),
             group: Vec::new(),
             count: 1,
         });
@@ -559,13 +590,11 @@ impl State {
                     *slot = Some(v.clone());
                 }
             }
-            // The event stays at hand: a column outside `keep` would still load correctly.
-            let mut row = Row {
-                ev: Some(&d.event),
-                vals,
-            };
+            // The rows hold every column the rest of the query reads (`Prefix::keep`), so the
+            // parsed event is not needed.
+            let mut row = Row { ev: None, vals };
             let origin = self.track.then(|| Origin {
-                events: vec![d.event.clone()],
+                events: vec![EventRef::Text(d.event.clone())],
                 group: Vec::new(),
                 count: 1,
             });

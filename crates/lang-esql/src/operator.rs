@@ -26,7 +26,7 @@
 //! that reads the event, where that execution would have raised them; a run's warnings are
 //! merged into each execution that reads the run.
 
-use crate::exec::{Derived, Deriver, ExecOptions, Executor, Origin, Partial, Table};
+use crate::exec::{Derived, Deriver, EventRef, ExecOptions, Executor, Origin, Partial, Table};
 use crate::plan::Plan;
 use crate::value::EsqlValue;
 use std::collections::{HashMap, VecDeque};
@@ -339,7 +339,7 @@ impl Operator for Windows {
             .map(|(t, held)| {
                 let ev = match held {
                     Held::Event(ev) => Some(ev.clone()),
-                    Held::Derived(d) => d.as_ref().map(|d| d.event().clone()),
+                    Held::Derived(d) => d.as_ref().map(|d| std::sync::Arc::new(d.event().parse())),
                 };
                 (*t, ev.map(StoredEvent))
             })
@@ -430,7 +430,7 @@ fn detections(table: &Table, origins: Vec<Origin>, fallback_ms: i64, out: &mut V
             .unwrap_or(fallback_ms);
         out.push(Detection {
             time_ms: time,
-            events: origin.events,
+            events: origin.events.iter().map(EventRef::parsed).collect(),
             group: origin.group,
             count: origin.count.max(1),
             fields: table.row_json(i),

@@ -164,7 +164,7 @@ fn project(t: i64, table: Table, origins: Vec<Origin>) -> Execution {
             let ids = o
                 .events
                 .iter()
-                .map(|e| e.raw_str(&["eventID"]).unwrap_or("?").to_owned())
+                .map(|e| e.parsed().raw_str(&["eventID"]).unwrap_or("?").to_owned())
                 .collect();
             (ids, format!("{:?}", o.group), o.count)
         })
