@@ -325,6 +325,13 @@ pub fn hunt(args: HuntArgs) -> Result<ExitCode, Fatal> {
                 x.name, count.alerts, count.events
             ));
         }
+        let geo_rules = set.rules().iter().filter(|r| r.reads_geoip()).count();
+        if geo_rules > 0 && args.input.geoip.is_empty() {
+            notes.push(format!(
+                "{geo_rules} rules match on GeoIP fields (source.geo.*, source.as.*, \
+                 network.client.geoip.*), which stay empty without --geoip"
+            ));
+        }
         if !report.not_runnable.is_empty() {
             notes.push(format!(
                 "{} rules not runnable here (see `trailhound rules list`)",

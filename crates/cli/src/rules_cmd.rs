@@ -44,8 +44,12 @@ fn load(paths: &[PathBuf], sigma_mapping: Option<&std::path::Path>) -> Result<Lo
 }
 
 /// Notes about how a rule runs here that a user should know.
-fn notes(meta: &RuleMeta) -> String {
+fn notes(rule: &trailhound_engine::Rule) -> String {
+    let meta = &rule.meta;
     let mut notes = Vec::new();
+    if rule.reads_geoip() {
+        notes.push("matches on GeoIP fields: give --geoip to hunt, or they stay empty");
+    }
     if meta.timestamp_override.as_deref() == Some("event.ingested") {
         notes.push("timestamp_override event.ingested: windows use @timestamp (raw CloudTrail has no ingest time)");
     }
@@ -76,7 +80,7 @@ fn list(
     let report = load(paths, sigma_mapping)?;
     let mut rows: Vec<(Vec<String>, serde_json::Value)> = Vec::new();
     for r in &report.rules {
-        let note = notes(&r.meta);
+        let note = notes(r);
         let status = if note.is_empty() {
             "runnable".to_owned()
         } else {

@@ -121,6 +121,16 @@ pub struct Rule {
     pub message: Option<Arc<dyn MessageTemplate>>,
 }
 
+impl Rule {
+    /// True when a filter tests a field only a GeoIP database supplies: without `--geoip` such
+    /// a test never sees a value.
+    pub fn reads_geoip(&self) -> bool {
+        self.filters
+            .iter()
+            .any(|p| p.fields().iter().any(trailhound_event::Field::needs_geoip))
+    }
+}
+
 /// Which filter of which rule an event passed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Slot {

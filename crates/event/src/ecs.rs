@@ -509,6 +509,11 @@ impl EcsField {
         &FIELDS[usize::from(self.index)]
     }
 
+    /// True for the fields a GeoIP database supplies (`source.geo.*`, `source.as.*`).
+    pub fn needs_geoip(self) -> bool {
+        matches!(self.def().src, Src::Geo(_) | Src::Asn(_))
+    }
+
     /// The raw path this field copies verbatim, if it is a plain copy (`event.action` is
     /// `eventName`). Dispatch indexes use it to treat all vocabularies alike.
     pub fn raw_copy(self) -> Option<&'static str> {

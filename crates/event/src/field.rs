@@ -104,6 +104,16 @@ pub enum Field {
 }
 
 impl Field {
+    /// True for fields only a GeoIP database (`--geoip`) supplies: ECS `source.geo.*` and
+    /// `source.as.*`, Datadog `network.client.geoip.*`. Without one they are never present.
+    pub fn needs_geoip(&self) -> bool {
+        match self {
+            Field::Ecs(f) => f.needs_geoip(),
+            Field::Datadog(d) => matches!(d, crate::datadog::DdField::Geo(_)),
+            _ => false,
+        }
+    }
+
     /// Calls `f` for each value of the field in `ev` until `f` returns `true`; returns whether it
     /// did. A missing field calls `f` never.
     pub fn visit<'e>(&self, ev: &'e Event<'_>, f: &mut dyn FnMut(Val<'e>) -> bool) -> bool {
