@@ -108,20 +108,26 @@ fn literal_run(needle: &str) -> Option<Box<str>> {
 /// A literal one of a predicate's raw fields must contain for it to hold.
 type FieldLiteral = (Box<str>, Box<str>);
 
-/// How selective a set of alternative literals is: longer and fewer is better.
-fn selectivity(lits: &[FieldLiteral]) -> (usize, std::cmp::Reverse<usize>) {
-    let shortest = lits
+/// Literals that must all occur (each in its field's values) for one way of holding.
+type Conjunction = Vec<FieldLiteral>;
+
+/// How selective a set of alternatives is: more literal text per alternative, and fewer
+/// alternatives, is better.
+fn selectivity(alts: &[Conjunction]) -> (usize, std::cmp::Reverse<usize>) {
+    let weakest = alts
         .iter()
-        .map(|(_, l)| l.len())
+        .map(|c| c.iter().map(|(_, l)| l.len()).sum::<usize>())
         .min()
         .unwrap_or(usize::MAX);
-    (shortest.min(12), std::cmp::Reverse(lits.len()))
+    (weakest.min(16), std::cmp::Reverse(alts.len()))
 }
 
-/// `(raw field, literal)` alternatives: `p` can hold only if one of those fields has a string
-/// value containing its literal (ASCII case-insensitively), if such a condition can be derived.
-/// Only fields that copy a raw CloudTrail value verbatim count.
-fn literals(p: &Pred) -> Option<Vec<FieldLiteral>> {
+/// Alternatives of `(raw field, literal)` conjunctions: `p` can hold only if, for one
+/// alternative, each field has a string value containing its literal (ASCII
+/// case-insensitively), if such a condition can be derived. Only fields that copy a raw
+/// CloudTrail value verbatim count. A wildcard pattern needs every literal run it has
+/// (`arn:aws:sts::*:assumed-role/*/i-*` needs `/i-` as well as the common prefix).
+fn literals(p: &Pred) -> Option<Vec<Conjunction>> {
     match p {
         Pred::Test(field, Test::Text { op, .. }) => {
             let path: Box<str> = field.raw_copy()?.into();
@@ -131,21 +137,21 @@ fn literals(p: &Pred) -> Option<Vec<FieldLiteral>> {
                 }
                 TextOp::In(set) => set.iter().map(|v| &**v).collect(),
                 TextOp::Glob(g) => {
-                    let longest = g
+                    let runs: Conjunction = g
                         .parts()
                         .iter()
                         .filter_map(|part| match part {
-                            GlobPart::Lit(l) => literal_run(l),
+                            GlobPart::Lit(l) => literal_run(l).map(|l| (path.clone(), l)),
                             _ => None,
                         })
-                        .max_by_key(|l| l.len());
-                    return longest.map(|l| vec![(path, l)]);
+                        .collect();
+                    return (!runs.is_empty()).then(|| vec![runs]);
                 }
                 TextOp::Regex(_) => return None,
             };
             needles
                 .into_iter()
-                .map(|n| literal_run(n).map(|l| (path.clone(), l)))
+                .map(|n| literal_run(n).map(|l| vec![(path.clone(), l)]))
                 .collect()
         }
         Pred::And(children) => children
@@ -207,8 +213,10 @@ pub struct Dispatch {
 #[derive(Debug)]
 struct LiteralGate {
     fields: Vec<FieldGate>,
-    /// Every gated predicate.
-    all: Vec<u32>,
+    /// Per gated predicate, its alternatives as lists of pattern numbers (over all fields).
+    preds: Vec<(u32, Vec<Vec<usize>>)>,
+    /// Patterns over all fields.
+    patterns: usize,
 }
 
 /// The literals of one raw field, searched for in its values with one automaton.
@@ -216,68 +224,84 @@ struct LiteralGate {
 struct FieldGate {
     path: Path,
     matcher: aho_corasick::AhoCorasick,
-    /// Per pattern, the predicates it admits.
-    admits: Vec<Vec<u32>>,
-    /// Every predicate with a literal on this field.
-    all: Vec<u32>,
+    /// Number of this field's first pattern over all fields.
+    first: usize,
+    /// Its number of patterns.
+    len: usize,
 }
 
 impl LiteralGate {
-    fn build(gated: Vec<(u32, Vec<FieldLiteral>)>) -> Option<LiteralGate> {
-        // field -> (pattern ids, patterns, admits, all)
-        type Building = (
-            HashMap<Box<str>, usize>,
-            Vec<Box<str>>,
-            Vec<Vec<u32>>,
-            Vec<u32>,
-        );
-        let mut by_field: Vec<(Box<str>, Building)> = Vec::new();
-        let mut all = Vec::new();
-        for (pred, lits) in gated {
-            all.push(pred);
-            for (field, lit) in lits {
-                let at = match by_field.iter().position(|(f, _)| *f == field) {
-                    Some(i) => i,
-                    None => {
-                        by_field.push((field, Default::default()));
-                        by_field.len() - 1
-                    }
-                };
-                let (ids, patterns, admits, field_all) = &mut by_field[at].1;
-                let id = *ids.entry(lit.clone()).or_insert_with(|| {
-                    patterns.push(lit);
-                    admits.push(Vec::new());
-                    admits.len() - 1
-                });
-                if !admits[id].contains(&pred) {
-                    admits[id].push(pred);
+    fn build(gated: Vec<(u32, Vec<Conjunction>)>) -> Option<LiteralGate> {
+        // Per field: its patterns, deduplicated.
+        let mut by_field: Vec<(Box<str>, Vec<Box<str>>)> = Vec::new();
+        let mut locate = |field: &str, lit: &str| -> (usize, usize) {
+            let f = match by_field.iter().position(|(name, _)| &**name == field) {
+                Some(i) => i,
+                None => {
+                    by_field.push((field.into(), Vec::new()));
+                    by_field.len() - 1
                 }
-                if !field_all.contains(&pred) {
-                    field_all.push(pred);
+            };
+            let pats = &mut by_field[f].1;
+            let i = match pats.iter().position(|p| &**p == lit) {
+                Some(i) => i,
+                None => {
+                    pats.push(lit.into());
+                    pats.len() - 1
                 }
-            }
-        }
+            };
+            (f, i)
+        };
+        // (pred, alternatives of (field, pattern within field)).
+        type Located = (u32, Vec<Vec<(usize, usize)>>);
+        let local: Vec<Located> = gated
+            .iter()
+            .map(|(pred, alts)| {
+                let alts = alts
+                    .iter()
+                    .map(|c| c.iter().map(|(f, l)| locate(f, l)).collect())
+                    .collect();
+                (*pred, alts)
+            })
+            .collect();
         let mut fields = Vec::new();
-        for (field, (_, patterns, admits, field_all)) in by_field {
+        let mut first = 0;
+        for (field, patterns) in &by_field {
             let matcher = aho_corasick::AhoCorasick::builder()
                 .ascii_case_insensitive(true)
                 .build(patterns.iter().map(|p| p.as_bytes()))
                 .ok()?;
             fields.push(FieldGate {
-                path: Path::parse(&field),
+                path: Path::parse(field),
                 matcher,
-                admits,
-                all: field_all,
+                first,
+                len: patterns.len(),
             });
+            first += patterns.len();
         }
-        Some(LiteralGate { fields, all })
+        let preds = local
+            .into_iter()
+            .map(|(pred, alts)| {
+                let alts = alts
+                    .into_iter()
+                    .map(|c| c.into_iter().map(|(f, i)| fields[f].first + i).collect())
+                    .collect();
+                (pred, alts)
+            })
+            .collect();
+        Some(LiteralGate {
+            fields,
+            preds,
+            patterns: first,
+        })
     }
 
-    /// Adds the predicates whose literals occur in their fields' values to `out`.
+    /// Adds the predicates one of whose alternatives has all its literals in their fields'
+    /// values to `out`.
     fn admit(&self, ev: &Event<'_>, seen: &mut Vec<bool>, out: &mut Vec<u32>) {
+        seen.clear();
+        seen.resize(self.patterns, false);
         for gate in &self.fields {
-            seen.clear();
-            seen.resize(gate.admits.len(), false);
             let mut undecided = false;
             gate.path.visit(ev.doc(), &mut |node| {
                 match node.as_str() {
@@ -285,7 +309,7 @@ impl LiteralGate {
                     // `k`): only ASCII strings are judged by the scan.
                     Some(text) if text.is_ascii() => {
                         for m in gate.matcher.find_overlapping_iter(text) {
-                            if let Some(flag) = seen.get_mut(m.pattern().as_usize()) {
+                            if let Some(flag) = seen.get_mut(gate.first + m.pattern().as_usize()) {
                                 *flag = true;
                             }
                         }
@@ -293,21 +317,23 @@ impl LiteralGate {
                         false
                     }
                     // Numbers, booleans, objects (matched by their JSON text) and non-ASCII
-                    // strings: every predicate of the field stays a candidate.
+                    // strings: every literal of the field counts as present.
                     _ => {
                         undecided = true;
                         true
                     }
                 }
             });
-            if undecided {
-                out.extend_from_slice(&gate.all);
-                continue;
+            if undecided && let Some(flags) = seen.get_mut(gate.first..gate.first + gate.len) {
+                flags.fill(true);
             }
-            for (id, hit) in seen.iter().enumerate() {
-                if *hit {
-                    out.extend_from_slice(&gate.admits[id]);
-                }
+        }
+        for (pred, alts) in &self.preds {
+            if alts
+                .iter()
+                .any(|c| c.iter().all(|&i| seen.get(i).copied().unwrap_or(true)))
+            {
+                out.push(*pred);
             }
         }
     }
@@ -329,7 +355,7 @@ impl Dispatch {
     /// Indexes `preds`; predicate `i` is reported as candidate `i`.
     pub fn build<'a>(preds: impl IntoIterator<Item = &'a Pred>) -> Dispatch {
         let mut d = Dispatch::default();
-        let mut gated: Vec<(u32, Vec<FieldLiteral>)> = Vec::new();
+        let mut gated: Vec<(u32, Vec<Conjunction>)> = Vec::new();
         for (i, p) in preds.into_iter().enumerate() {
             let id = i as u32;
             if let Some((names, sources)) = name_or_source_keys(p) {
@@ -366,7 +392,7 @@ impl Dispatch {
 
     /// Number of predicates admitted by a literal scan of the record text.
     pub fn literal_gated(&self) -> usize {
-        self.literal.as_ref().map_or(0, |g| g.all.len())
+        self.literal.as_ref().map_or(0, |g| g.preds.len())
     }
 
     /// Fills `scratch.out` with the predicates that could match `ev`, ascending, no repeats.
@@ -634,11 +660,54 @@ mod tests {
         assert_eq!(cands(r#"{"userIdentity":{"type":7}}"#), [1, 2]);
     }
 
+    #[test]
+    fn a_wildcard_pattern_needs_all_its_literal_runs() {
+        let arn = |pattern: &str| {
+            t(
+                View::ECS,
+                "aws.cloudtrail.user_identity.arn",
+                Test::text(
+                    TextOp::Glob(Glob::parse_backslash(pattern, true)),
+                    true,
+                    TextMode::Scalars,
+                ),
+            )
+        };
+        let preds = vec![
+            // 0: an instance role's session (its name is the instance id)
+            arn("arn:aws:sts::*:assumed-role/*/i-*"),
+            // 1: or of two patterns: either conjunction admits
+            Pred::or(vec![arn("*:user/ci-*"), arn("*:root")]),
+        ];
+        let d = Dispatch::build(&preds);
+        assert_eq!(d.literal_gated(), 2);
+        let ev = |arn: &str| format!(r#"{{"userIdentity":{{"arn":"{arn}"}}}}"#);
+        let instance = ev("arn:aws:sts::111122223333:assumed-role/web/i-0abc");
+        assert_eq!(cands(&d, &instance), [0]);
+        // The common prefix alone no longer admits the instance-role rule.
+        let person = ev("arn:aws:sts::111122223333:assumed-role/Admin/alice");
+        assert!(cands(&d, &person).is_empty());
+        assert_eq!(
+            cands(&d, &ev("arn:aws:iam::111122223333:user/ci-deploy")),
+            [1]
+        );
+        assert_eq!(cands(&d, &ev("arn:aws:iam::111122223333:root")), [1]);
+        assert!(cands(&d, &ev("arn:aws:iam::111122223333:user/bob")).is_empty());
+        for raw in [instance, person] {
+            let e = Event::parse(&raw).expect("valid");
+            for (i, p) in preds.iter().enumerate() {
+                if p.eval(&e) {
+                    assert!(cands(&d, &raw).contains(&(i as u32)), "{i} {raw}");
+                }
+            }
+        }
+    }
+
     proptest::proptest! {
         /// Whatever the record, every predicate that holds is a candidate.
         #[test]
         fn literal_gate_never_drops_a_match(
-            seed in proptest::sample::select(vec!["", "TruffleHog/", "kALi ", "s/AB", "\u{212A}ali", "ſ/ab"]),
+            seed in proptest::sample::select(vec!["", "TruffleHog/", "kALi ", "s/AB", "\u{212A}ali", "ſ/ab", "hOg s/aB"]),
             tail in "[a-zA-Z /\\\\\"é\u{212A}ſ0-9]{0,24}",
             kind in proptest::sample::select(vec!["Root", "root", "IAMUser", "R\u{212A}oot"]),
             escape in proptest::bool::ANY,
@@ -650,6 +719,8 @@ mod tests {
                 t(View::Raw, "userIdentity.type", Test::eq("Root")),
                 t(View::Raw, "userIdentity.type", Test::text(TextOp::Eq("root".into()), true, TextMode::Scalars)),
                 t(View::Raw, "userAgent", Test::text(TextOp::Glob(Glob::parse_backslash("*s/ab*", true)), true, TextMode::Scalars)),
+                // Two literal runs, both required.
+                t(View::Raw, "userAgent", Test::text(TextOp::Glob(Glob::parse_backslash("*hog*s/ab*", true)), true, TextMode::Scalars)),
             ];
             let d = Dispatch::build(&preds);
             let agent = format!("{seed}{tail}");
