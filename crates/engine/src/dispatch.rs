@@ -90,11 +90,10 @@ fn keys(p: &Pred, raw: &str) -> Option<Keys> {
 /// A literal shorter than this is too common in records to be worth a look-up.
 const MIN_LITERAL: usize = 3;
 
-/// The longest run of `needle` that appears verbatim in a record's JSON text whenever the
-/// decoded value contains `needle`: printable ASCII without JSON's structural characters,
-/// quotes, backslashes and spaces (so neither string escapes nor the spacing of a serialised
-/// object change it), holding a letter (numbers may be written several ways), at least
-/// [`MIN_LITERAL`] long.
+/// The longest run of `needle` the gate looks for in a field's decoded string values: printable
+/// ASCII without quotes, backslashes, brackets, braces, commas and spaces, holding a letter, at
+/// least [`MIN_LITERAL`] long. Any such run of `needle` is in every value that contains `needle`;
+/// the character rules only keep the literals short words of the value.
 fn literal_run(needle: &str) -> Option<Box<str>> {
     let allowed =
         |c: char| c.is_ascii_graphic() && !matches!(c, '"' | '\\' | '{' | '}' | '[' | ']' | ',');

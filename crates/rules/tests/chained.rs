@@ -173,11 +173,7 @@ fn datadog_signal_correlation_follows_the_order_and_the_correlated_fields() {
 }
 
 fn events_time(iso: &str) -> i64 {
-    let raw = format!(r#"{{"eventTime":"{iso}"}}"#);
-    Event::parse(&raw)
-        .expect("valid")
-        .time_millis()
-        .expect("time")
+    events_time_of(&format!(r#"{{"eventTime":"{iso}"}}"#))
 }
 
 #[test]
