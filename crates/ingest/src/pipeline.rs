@@ -49,7 +49,7 @@ impl Default for Options {
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
             limits: Limits::default(),
             chunk_threshold: 32 << 20,
-            batch_bytes: 4 << 20,
+            batch_bytes: 1 << 20,
             batch_records: 4096,
             enrichment: None,
             track_time: false,
