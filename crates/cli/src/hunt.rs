@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use trailhound_alerts::{
     AlertSink, CsvSink, EcsSink, JsonlSink, SarifSink, TableSink, TableStyle, TimelineSink,
 };
-use trailhound_engine::{Alert, Hit, RuleSet, Runtime, RuntimeOptions, Scratch, Slot};
+use trailhound_engine::{Alert, Hit, InputFacts, RuleSet, Runtime, RuntimeOptions, Scratch, Slot};
 use trailhound_event::Event;
 use trailhound_ingest::{Delivery, Processor};
 use trailhound_rules::{LoadOptions, LoadReport};
@@ -154,7 +154,12 @@ pub fn hunt(args: HuntArgs) -> Result<ExitCode, Fatal> {
         )));
     }
     let exceptions = load_exceptions(&args.exceptions, now, args.input.quiet)?;
-    let set = RuleSet::with_exceptions(report.rules, exceptions);
+    // Counted before the tests on GeoIP fields are decided for an input without them.
+    let geo_rules = report.rules.iter().filter(|r| r.reads_geoip()).count();
+    let facts = InputFacts {
+        geoip: options.enrichment.is_some(),
+    };
+    let set = RuleSet::for_input(report.rules, exceptions, facts);
     if !args.input.quiet {
         for (i, x) in set.exceptions().iter().enumerate() {
             if set.exception_reach(i) == 0 {
@@ -228,11 +233,14 @@ pub fn hunt(args: HuntArgs) -> Result<ExitCode, Fatal> {
         runtime.set_training(true);
         trailhound_ingest::run(&history, &processor, &options, |d| {
             if let Delivery::Batch(b) = d {
-                if let Some((lo, hi)) = b.time_range {
-                    runtime.observe_times(lo, hi, &mut alerts);
+                if let Some((lo, _)) = b.time_range {
+                    runtime.batch_start(lo);
                 }
                 for hit in b.outputs {
                     runtime.on_hit(hit, &mut alerts);
+                }
+                if let Some((_, hi)) = b.time_range {
+                    runtime.batch_end(hi, &mut alerts);
                 }
             }
         });
@@ -245,11 +253,14 @@ pub fn hunt(args: HuntArgs) -> Result<ExitCode, Fatal> {
     trailhound_ingest::run(&inputs, &processor, &options, |d| {
         reporter.observe(&d);
         if let Delivery::Batch(b) = d {
-            if let Some((lo, hi)) = b.time_range {
-                runtime.observe_times(lo, hi, &mut alerts);
+            if let Some((lo, _)) = b.time_range {
+                runtime.batch_start(lo);
             }
             for hit in b.outputs {
                 runtime.on_hit(hit, &mut alerts);
+            }
+            if let Some((_, hi)) = b.time_range {
+                runtime.batch_end(hi, &mut alerts);
             }
             emit(&mut alerts, &mut out, &mut write_error);
             reporter.extra = vec![("alerts".into(), runtime.stats().alerts)];
@@ -325,7 +336,6 @@ pub fn hunt(args: HuntArgs) -> Result<ExitCode, Fatal> {
                 x.name, count.alerts, count.events
             ));
         }
-        let geo_rules = set.rules().iter().filter(|r| r.reads_geoip()).count();
         if geo_rules > 0 && args.input.geoip.is_empty() {
             notes.push(format!(
                 "{geo_rules} rules match on GeoIP fields (source.geo.*, source.as.*, \

@@ -7,7 +7,9 @@ use crate::{Fatal, Prepared, TimeWindow, exit_code, prepare, text_table};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::process::ExitCode;
-use trailhound_engine::{Alert, Cidr, Hit, RuleSet, Runtime, RuntimeOptions, Scratch, Slot};
+use trailhound_engine::{
+    Alert, Cidr, Hit, InputFacts, RuleSet, Runtime, RuntimeOptions, Scratch, Slot,
+};
 use trailhound_event::Event;
 use trailhound_ingest::{Delivery, Processor};
 
@@ -248,7 +250,10 @@ pub fn investigate(args: InvestigateArgs) -> Result<ExitCode, Fatal> {
     load.now = now;
     let report = load_rules(&args.rules, &load);
     print_load_report(&report, true);
-    let set = RuleSet::new(report.rules);
+    let facts = InputFacts {
+        geoip: options.enrichment.is_some(),
+    };
+    let set = RuleSet::for_input(report.rules, Vec::new(), facts);
     let mut runtime = Runtime::new(&set, RuntimeOptions::default());
     options.track_time = true;
     let processor = InvestigateProcessor {
@@ -269,14 +274,17 @@ pub fn investigate(args: InvestigateArgs) -> Result<ExitCode, Fatal> {
     trailhound_ingest::run(&inputs, &processor, &options, |d| {
         reporter.observe(&d);
         if let Delivery::Batch(b) = d {
-            if let Some((lo, hi)) = b.time_range {
-                runtime.observe_times(lo, hi, &mut alerts);
+            if let Some((lo, _)) = b.time_range {
+                runtime.batch_start(lo);
             }
             for item in b.outputs {
                 match item {
                     Item::Seen(s) => profile.add(&s),
                     Item::Hit(h) => runtime.on_hit(*h, &mut alerts),
                 }
+            }
+            if let Some((_, hi)) = b.time_range {
+                runtime.batch_end(hi, &mut alerts);
             }
             keep(&mut alerts);
         }

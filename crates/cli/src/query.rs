@@ -164,11 +164,14 @@ fn match_query(args: &QueryArgs) -> Result<ExitCode, Fatal> {
     trailhound_ingest::run(&inputs, &processor, &options, |d| {
         reporter.observe(&d);
         if let Delivery::Batch(b) = d {
-            if let Some((lo, hi)) = b.time_range {
-                runtime.observe_times(lo, hi, &mut alerts);
+            if let Some((lo, _)) = b.time_range {
+                runtime.batch_start(lo);
             }
             for hit in b.outputs {
                 runtime.on_hit(hit, &mut alerts);
+            }
+            if let Some((_, hi)) = b.time_range {
+                runtime.batch_end(hi, &mut alerts);
             }
             take(&mut alerts, &mut out, &mut write_error);
         }

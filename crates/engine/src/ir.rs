@@ -302,6 +302,30 @@ impl Pred {
         }
     }
 
+    /// Decides the tests on fields that `invariant` says have the same values in every event
+    /// (constants of a view, fields never present) and simplifies what is left: `event.dataset
+    /// == "endpoint.events.process"` is false for every CloudTrail record, so a branch it guards
+    /// needs no evaluation and the rest of the filter can be indexed.
+    pub fn fold_invariant(self, invariant: &dyn Fn(&Field) -> bool) -> Pred {
+        match Event::parse("{}") {
+            Ok(empty) => self.fold_on(&empty, invariant),
+            // Cannot happen (the text is valid JSON); the predicate stays as it was.
+            Err(_) => self,
+        }
+    }
+
+    fn fold_on(self, empty: &Event<'_>, invariant: &dyn Fn(&Field) -> bool) -> Pred {
+        match self {
+            Pred::And(c) => Pred::and(c.into_iter().map(|p| p.fold_on(empty, invariant)).collect()),
+            Pred::Or(c) => Pred::or(c.into_iter().map(|p| p.fold_on(empty, invariant)).collect()),
+            Pred::Not(c) => Pred::negate(c.fold_on(empty, invariant)),
+            Pred::Test(ref f, _) | Pred::Exists(ref f) if invariant(f) => {
+                Pred::Const(self.eval(empty))
+            }
+            other => other,
+        }
+    }
+
     /// Every field the predicate reads.
     pub fn fields(&self) -> Vec<Field> {
         let mut out = Vec::new();
@@ -435,6 +459,45 @@ mod tests {
             mode: TextMode::Scalars,
         };
         assert!(holds(&Pred::Test(field("event.action"), range)));
+    }
+
+    #[test]
+    fn invariant_fields_are_decided_once() {
+        let dataset = |d: &str| Pred::Test(field("data_stream.dataset"), Test::eq(d));
+        let action = Pred::Test(field("event.action"), Test::eq("AddPermission20150331v2"));
+        let geo = Pred::Exists(field("source.as.organization.name"));
+        let host = Pred::Test(field("host.os.type"), Test::eq("linux"));
+        // (cloudtrail and action) or (endpoint and host): the endpoint branch is dead.
+        let p = Pred::or(vec![
+            Pred::and(vec![dataset("aws.cloudtrail"), action.clone()]),
+            Pred::and(vec![dataset("endpoint.events.process"), host.clone()]),
+        ]);
+        let folded = p.clone().fold_invariant(&|f| f.is_invariant(true));
+        assert!(
+            matches!(&folded, Pred::Test(f, _) if *f == field("event.action")),
+            "{folded:?}"
+        );
+        assert_eq!(holds(&folded), holds(&p));
+        // GeoIP fields are decided only when no database is given.
+        let with_geo = Pred::and(vec![action.clone(), geo.clone()]);
+        assert!(matches!(
+            with_geo.clone().fold_invariant(&|f| f.is_invariant(false)),
+            Pred::Const(false)
+        ));
+        assert!(matches!(
+            with_geo.fold_invariant(&|f| f.is_invariant(true)),
+            Pred::And(c) if c.len() == 2
+        ));
+        let not_geo = Pred::and(vec![action, Pred::negate(geo)]);
+        assert!(matches!(
+            not_geo.fold_invariant(&|f| f.is_invariant(false)),
+            Pred::Test(..)
+        ));
+        // A negated test on a name the view lacks holds everywhere.
+        assert!(matches!(
+            Pred::negate(host).fold_invariant(&|f| f.is_invariant(true)),
+            Pred::Const(true)
+        ));
     }
 
     #[test]

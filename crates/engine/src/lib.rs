@@ -27,6 +27,7 @@ pub use rule::{
     AttackRef, Compliance, RuleMeta, RuleSource, Schedule, Severity, Suppression, Technique, Threat,
 };
 pub use ruleset::{
-    Hit, Logic, MessageTemplate, Operator, OperatorFactory, OperatorStats, Rule, RuleSet, Slot,
+    Hit, InputFacts, Logic, MessageTemplate, Operator, OperatorFactory, OperatorStats, Rule,
+    RuleSet, Slot,
 };
 pub use runtime::{Runtime, RuntimeOptions, RuntimeStats, run_in_order};

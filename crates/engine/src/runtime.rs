@@ -172,15 +172,21 @@ impl<'s> Runtime<'s> {
         self.training = training;
     }
 
-    /// Reports the time span of a batch of events (matching or not): advances event time for
-    /// windowed operators and tells them where the data starts.
-    pub fn observe_times(&mut self, min_ms: i64, max_ms: i64, out: &mut Vec<Alert>) {
+    /// Before a batch's hits: the earliest event time of the batch (matching or not), so
+    /// operators know where the data starts before they see its first event.
+    pub fn batch_start(&mut self, min_ms: i64) {
         if min_ms < self.data_start {
             self.data_start = min_ms;
             for op in self.operators.iter_mut().flatten() {
                 op.observe_data_start(min_ms);
             }
         }
+    }
+
+    /// After a batch's hits: the latest event time of the batch (matching or not) advances event
+    /// time for windowed operators. Only after the hits: a batch can span more than the reorder
+    /// window, and its early hits would otherwise be late behind its own last record.
+    pub fn batch_end(&mut self, max_ms: i64, out: &mut Vec<Alert>) {
         if max_ms > self.max_time {
             self.max_time = max_ms;
             let watermark = self.max_time.saturating_sub(self.options.reorder_window_ms);
@@ -548,11 +554,15 @@ pub fn run_in_order(
     let mut slots = Vec::new();
     for ev in events {
         set.matches(&ev, &mut scratch, &mut slots);
-        if let Some(t) = ev.time_millis() {
-            runtime.observe_times(t, t, &mut alerts);
+        let time = ev.time_millis();
+        if let Some(t) = time {
+            runtime.batch_start(t);
         }
         if let Some(hit) = RuleSet::hit(ev, &scratch, &slots) {
             runtime.on_hit(hit, &mut alerts);
+        }
+        if let Some(t) = time {
+            runtime.batch_end(t, &mut alerts);
         }
     }
     runtime.finish(&mut alerts);
@@ -597,17 +607,18 @@ mod tests {
         let mut rt = Runtime::new(set, options);
         let mut out = Vec::new();
         for ev in events {
-            rt.on_hit(
-                Hit {
-                    event: ev,
-                    slots: vec![Slot { rule: 0, filter: 0 }],
-                    excepted: Vec::new(),
-                },
-                &mut out,
-            );
+            rt.on_hit(hit_on_rule_0(ev), &mut out);
         }
         rt.finish(&mut out);
         (out, rt.stats().clone())
+    }
+
+    fn hit_on_rule_0(event: Event<'static>) -> Hit {
+        Hit {
+            event,
+            slots: vec![Slot { rule: 0, filter: 0 }],
+            excepted: Vec::new(),
+        }
     }
 
     fn ids(alerts: &[Alert]) -> Vec<String> {
@@ -636,6 +647,82 @@ mod tests {
         let (alerts, stats) = run(&s, RuntimeOptions::default(), evs);
         assert_eq!(ids(&alerts), ["e1", "e2", "e3"]);
         assert_eq!(stats.late, 0);
+    }
+
+    /// Raises a detection for every event that arrives at or before a watermark it was
+    /// already given: the contract operators rely on is that this never happens.
+    #[derive(Debug)]
+    struct WatermarkCheck;
+    struct Check(i64);
+    impl Operator for Check {
+        fn on_event(&mut self, _slot: usize, ev: &SharedEvent, out: &mut Vec<Detection>) {
+            if ev.time_millis().is_some_and(|t| t <= self.0) {
+                out.push(Detection {
+                    time_ms: self.0,
+                    events: vec![ev.clone()],
+                    count: 1,
+                    ..Detection::default()
+                });
+            }
+        }
+        fn on_watermark(&mut self, watermark_ms: i64, _out: &mut Vec<Detection>) {
+            self.0 = self.0.max(watermark_ms);
+        }
+    }
+    impl crate::ruleset::OperatorFactory for WatermarkCheck {
+        fn create(&self) -> Box<dyn Operator> {
+            Box::new(Check(i64::MIN))
+        }
+    }
+
+    #[test]
+    fn a_batch_longer_than_the_reorder_window_gives_operators_no_event_behind_their_watermark() {
+        let s = RuleSet::new(vec![Rule {
+            meta: Arc::new(RuleMeta {
+                id: "r".into(),
+                ..RuleMeta::default()
+            }),
+            view: View::ECS,
+            filters: vec![Pred::Const(true)],
+            logic: Logic::Operator(Arc::new(WatermarkCheck)),
+            message: None,
+        }]);
+        let mut rt = Runtime::new(
+            &s,
+            RuntimeOptions {
+                replay: false,
+                ..RuntimeOptions::default()
+            },
+        );
+        let mut out = Vec::new();
+        // Two batches of time-ordered records, each spanning two hours; the last record of
+        // each (2 h after its first) matches nothing. Event time may advance to it only after
+        // the batch's hits are in.
+        for (day, first) in [(1, "2024-01-01T10:00:00Z"), (2, "2024-01-01T12:00:01Z")] {
+            let hits: Vec<Event<'static>> = (0..4u32)
+                .map(|i| {
+                    let t = jiff::Timestamp::from_second(
+                        first.parse::<jiff::Timestamp>().expect("time").as_second()
+                            + i64::from(i) * 1800,
+                    )
+                    .expect("time");
+                    event(day * 10 + i, &t.to_string(), "a")
+                })
+                .collect();
+            let lo = hits[0].time_millis().expect("time");
+            rt.batch_start(lo);
+            for ev in hits {
+                rt.on_hit(hit_on_rule_0(ev), &mut out);
+            }
+            rt.batch_end(lo + 2 * 3_600_000, &mut out);
+        }
+        rt.finish(&mut out);
+        assert!(
+            out.is_empty(),
+            "events behind the watermark: {:?}",
+            ids(&out)
+        );
+        assert_eq!(rt.stats().late, 0);
     }
 
     #[test]

@@ -514,6 +514,18 @@ impl EcsField {
         matches!(self.def().src, Src::Geo(_) | Src::Asn(_))
     }
 
+    /// True when the field's value does not depend on the event (`event.dataset`).
+    pub fn is_constant(self) -> bool {
+        let mut src = &self.def().src;
+        loop {
+            match src {
+                Src::Const(_) => return true,
+                Src::Since(_, inner) => src = inner,
+                _ => return false,
+            }
+        }
+    }
+
     /// The raw path this field copies verbatim, if it is a plain copy (`event.action` is
     /// `eventName`). Dispatch indexes use it to treat all vocabularies alike.
     pub fn raw_copy(self) -> Option<&'static str> {

@@ -114,6 +114,22 @@ impl Field {
         }
     }
 
+    /// True when the field has the same values in every CloudTrail event: constants of a view
+    /// (`event.dataset`, Datadog `source`), names a view does not produce, and, when `geoip` is
+    /// false (no database given), the GeoIP fields, which are then never present. A test on such
+    /// a field can be decided once, on any event.
+    pub fn is_invariant(&self, geoip: bool) -> bool {
+        match self {
+            Field::Missing(_) => true,
+            Field::Ecs(f) => f.is_constant() || (!geoip && f.needs_geoip()),
+            Field::Datadog(d) => {
+                matches!(d, DdField::Source | DdField::Service)
+                    || (!geoip && matches!(d, DdField::Geo(_)))
+            }
+            Field::Raw(_) | Field::Flattened { .. } => false,
+        }
+    }
+
     /// Calls `f` for each value of the field in `ev` until `f` returns `true`; returns whether it
     /// did. A missing field calls `f` never.
     pub fn visit<'e>(&self, ev: &'e Event<'_>, f: &mut dyn FnMut(Val<'e>) -> bool) -> bool {
