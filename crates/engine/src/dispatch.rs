@@ -10,8 +10,8 @@
 
 use crate::ir::{Pred, Test, TextOp};
 use crate::pattern::{GlobPart, fold};
+use foldhash::HashMap;
 use sonic_rs::JsonValueTrait;
-use std::collections::HashMap;
 use trailhound_event::{Event, Path};
 
 /// Values a field must take for a predicate to hold.

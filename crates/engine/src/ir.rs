@@ -16,7 +16,7 @@
 //! boolean simplification.
 
 use crate::pattern::{Cidr, Glob, fold};
-use std::collections::HashSet;
+use foldhash::HashSet;
 use std::fmt;
 use std::sync::Arc;
 use trailhound_event::{Event, Field, Val};

@@ -19,8 +19,9 @@
 use crate::alert::{Alert, Detection, SharedEvent};
 use crate::rule::{RuleMeta, Suppression};
 use crate::ruleset::{Hit, Logic, Operator, RuleSet, Slot};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::collections::BinaryHeap;
 use std::sync::Arc;
 use trailhound_event::{Event, Val};
 

@@ -11,10 +11,11 @@
 
 use crate::alert::SharedEvent;
 use crate::ruleset::OperatorStats;
+use foldhash::{HashMap, HashMapExt};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::borrow::Cow;
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 use std::sync::Arc;
 use trailhound_event::{Event, Origin};
 

@@ -9,7 +9,7 @@
 
 use crate::func::{EvalError, kahan, median_f64, percentile_sorted, sum_values};
 use crate::value::{EsqlType, EsqlValue};
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
 /// An aggregate function.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

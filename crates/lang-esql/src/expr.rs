@@ -6,8 +6,8 @@ use crate::javatime;
 use crate::like_pattern::LikePattern;
 use crate::lucene_regex::LuceneRegex;
 use crate::value::{EsqlType, EsqlValue, Period};
+use foldhash::HashSet;
 use std::cmp::Ordering;
-use std::collections::HashSet;
 use trailhound_event::{Event, Field, Val};
 
 /// Identifies a column slot in a row.

@@ -29,7 +29,8 @@
 use crate::exec::{Derived, Deriver, EventRef, ExecOptions, Executor, Origin, Partial, Table};
 use crate::plan::Plan;
 use crate::value::EsqlValue;
-use std::collections::{HashMap, VecDeque};
+use foldhash::{HashMap, HashMapExt};
+use std::collections::VecDeque;
 use std::sync::Arc;
 use trailhound_engine::state::StoredEvent;
 use trailhound_engine::{

@@ -1267,7 +1267,7 @@ impl<'a> Planner<'a> {
                         common = w;
                     }
                 }
-                let mut set = HashSet::new();
+                let mut set = foldhash::HashSet::default();
                 let mut rest = Vec::new();
                 let mut null_in_list = false;
                 for (ci, _) in items {

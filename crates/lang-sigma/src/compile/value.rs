@@ -1,7 +1,6 @@
 //! Detection items to predicates: each [`Matcher`] becomes engine tests on a raw field (or, for
 //! keywords, on every value of the record), with the value rules of the crate's `# Semantics`.
 
-use std::collections::HashSet;
 use std::sync::Arc;
 
 use trailhound_engine::{Cidr, CmpOp as EngineCmp, Glob, GlobPart, Pred, Test, TextMode, TextOp};
@@ -318,12 +317,7 @@ fn alternatives<'a>(
     let set = match exact.len() {
         0 => None,
         1 => exact.pop().map(|s| TextOp::Eq(s.into())),
-        _ => Some(TextOp::In(
-            exact
-                .into_iter()
-                .map(Box::from)
-                .collect::<HashSet<Box<str>>>(),
-        )),
+        _ => Some(TextOp::In(exact.into_iter().map(Box::from).collect())),
     };
     if let Some(op) = set {
         out.insert(0, text_pred(field, text(op), sem));
