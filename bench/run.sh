@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end benchmark. Generates CloudTrail with `trailhound simulate` (NDJSON and the S3
 # .json.gz layout) and measures, on the same data in the same run:
-#   - the floors: zcat of the gz tree, and a full JSON parse of every record (`trailhound scan`);
+#   - the floors: zcat of the gz tree, its decompression alone with the hunt's library
+#     (`trailhound scan --decompress-only`), and a full JSON parse of every record (`trailhound scan`);
 #   - trailhound hunting with the bundled pack and with every loadable rule of ../shared/corpus
 #     (Elastic, Sigma, Datadog together), on one thread and on all cores;
 #   - Chainsaw with the shared Sigma rules (mapping: bench/chainsaw-cloudtrail.yml) and Suzaku on
@@ -80,6 +81,8 @@ measure "zcat gz tree, 1 core" "$gz_mb" \
     sh -c 'find "$1" -name "*.gz" -print0 | xargs -0 cat | gzip -dc' _ "$gztree"
 measure "zcat gz tree, $cores cores" "$gz_mb" \
     sh -c 'find "$1" -name "*.gz" -print0 | xargs -0 -P "$2" -n 256 sh -c "cat \"\$@\" | gzip -dc" _' _ "$gztree" "$cores"
+measure "decompress only (flate2 + zlib-rs, as the hunt reads), gz tree, $cores threads" "$gz_mb" \
+    "$bin" scan --decompress-only --threads "$cores" "$gztree"
 measure "floor: parse every record, NDJSON, 1 thread" "$ndjson_mb" "$bin" scan --no-progress --threads 1 "$ndjson"
 measure "floor: parse every record, NDJSON, $cores threads" "$ndjson_mb" "$bin" scan --no-progress "$ndjson"
 measure "floor: decompress + parse, gz tree, $cores threads" "$gz_mb" "$bin" scan --no-progress "$gztree"

@@ -42,7 +42,7 @@ pub enum Command {
     /// Read, decompress and parse every record, and nothing else: the floor `bench/run.sh`
     /// measures hunts against.
     #[command(hide = true)]
-    Scan(InputArgs),
+    Scan(ScanArgs),
     /// Score alerts against a simulation's ground truth: detected and missed techniques, and
     /// alerts on background traffic.
     Fidelity(FidelityArgs),
@@ -278,6 +278,17 @@ pub enum RulesCommand {
         #[arg(long, value_name = "FILE")]
         sigma_mapping: Option<PathBuf>,
     },
+}
+
+/// `trailhound scan` (hidden: a benchmark floor).
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Only read and decompress every input on the worker threads, parsing nothing: the
+    /// decompression floor, with the library the hunt uses.
+    #[arg(long)]
+    pub decompress_only: bool,
 }
 
 /// Options shared by every command that reads logs.

@@ -29,6 +29,7 @@ fn bench_script_smoke_run_writes_its_table() {
     );
     for row in [
         "| zcat gz tree, 1 core |",
+        "| decompress only (flate2 + zlib-rs, as the hunt reads), gz tree, ",
         "| floor: parse every record, NDJSON, 1 thread |",
         "| hunt, bundled pack, NDJSON, 1 thread |",
         "| hunt, bundled pack, gz tree, ",
@@ -55,5 +56,41 @@ fn bench_script_smoke_run_writes_its_table() {
     assert!(
         !hunt.ends_with("| - |"),
         "filters evaluated per record reported: {hunt}"
+    );
+}
+
+#[test]
+fn scan_decompress_only_reads_every_input_and_counts_the_unreadable() {
+    use std::io::Write;
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let text = "{\"Records\":[{\"eventName\":\"X\"}]}".repeat(40_000);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(text.as_bytes()).expect("compress");
+    let gz = gz.finish().expect("compress");
+    std::fs::write(tmp.path().join("a.json.gz"), &gz).expect("write");
+    std::fs::write(tmp.path().join("b.json"), "{}").expect("write");
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_trailhound"))
+            .args(["scan", "--decompress-only", "--threads", "2"])
+            .arg(tmp.path())
+            .output()
+            .expect("runs")
+    };
+    let out = run();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    // 1.2 MB of text from the gzip file, 2 bytes from the plain one.
+    assert!(
+        err.contains("2 inputs, 1 MB decompressed, 0 unreadable"),
+        "{err}"
+    );
+    // A truncated gzip file is counted and sets the exit code.
+    std::fs::write(tmp.path().join("c.json.gz"), &gz[..gz.len() / 2]).expect("write");
+    let out = run();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("3 inputs") && err.contains("1 unreadable"),
+        "{err}"
     );
 }

@@ -16,7 +16,7 @@
 //! (a truncated last record, binary garbage, a string broken by a newline) are reported with the
 //! record number and the splitter resynchronises at the next line.
 
-use memchr::{memchr, memchr2};
+use memchr::{memchr, memchr3};
 use std::io::{self, Read};
 
 /// Default largest record: far above CloudTrail's own event size limit, far below RAM.
@@ -165,18 +165,15 @@ impl ValueScan {
                     i += 1;
                     continue;
                 }
-                // Jump to the next quote or backslash; a newline before it breaks the string.
-                let rest = &buf[i..];
-                let Some(off) = memchr2(b'"', b'\\', rest) else {
-                    if let Some(nl) = memchr(b'\n', rest) {
-                        return ScanResult::Broken(i + nl);
-                    }
+                // Jump to the next quote, backslash or newline (which breaks the string), in one
+                // pass.
+                let Some(off) = memchr3(b'"', b'\\', b'\n', &buf[i..]) else {
                     return ScanResult::More;
                 };
-                if let Some(nl) = memchr(b'\n', &rest[..off]) {
-                    return ScanResult::Broken(i + nl);
-                }
                 i += off;
+                if buf[i] == b'\n' {
+                    return ScanResult::Broken(i);
+                }
                 if buf[i] == b'\\' {
                     if i + 1 >= buf.len() {
                         self.escape = true;
