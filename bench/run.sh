@@ -117,7 +117,7 @@ mkdir -p "$(dirname "$out")"
 {
     echo "## trailhound benchmark"
     echo
-    echo "- commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' (modified)')"
+    echo "- commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet -- . ':!bench/results' 2>/dev/null || echo ' (modified)')"
     echo "- machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $cores cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)"
     echo "- data: $records records (\`trailhound simulate -n $events -d $days --seed 1 --all-attacks\`), $ndjson_mb MB NDJSON, $gz_mb MB in $gz_files .json.gz files"
     echo "- command: \`bench/run.sh --events $events\`"
